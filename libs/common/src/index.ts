@@ -1,0 +1,1 @@
+export { PlatformError, isPlatformError, errorMessage } from './lib/errors.js';

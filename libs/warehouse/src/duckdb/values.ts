@@ -1,0 +1,64 @@
+import {
+  DuckDBTypeId,
+  JSDuckDBValueConverter,
+  blobValue,
+  type DuckDBType,
+  type DuckDBValue,
+  type DuckDBValueConverter,
+  type JS,
+} from '@duckdb/node-api';
+import { isTypedParameter, type ParameterType, type ParameterValue } from '../core/types.js';
+
+/**
+ * DuckDB value → the platform's canonical JS value (see core/types.ts). Differs from the SDK's
+ * own JS converter where it would lose information or disagree with Databricks:
+ * DECIMAL → exact string (not a double), DATE → 'YYYY-MM-DD' (not a local-midnight Date).
+ */
+export const canonicalValue: DuckDBValueConverter<unknown> = (value: DuckDBValue, type: DuckDBType, converter) => {
+  switch (type.typeId) {
+    case DuckDBTypeId.DECIMAL:
+    case DuckDBTypeId.DATE:
+      return String(value);
+    default:
+      return JSDuckDBValueConverter(value, type, converter as unknown as DuckDBValueConverter<JS>);
+  }
+};
+
+const CAST: Record<ParameterType, (value: string) => string> = {
+  BOOLEAN: () => 'BOOLEAN',
+  INTEGER: () => 'INTEGER',
+  BIGINT: () => 'BIGINT',
+  DOUBLE: () => 'DOUBLE',
+  DECIMAL: (value) => `DECIMAL(38, ${Math.min(37, value.split('.')[1]?.length ?? 0)})`,
+  STRING: () => 'VARCHAR',
+  DATE: () => 'DATE',
+  TIMESTAMP: () => 'TIMESTAMP',
+};
+
+/** A parameter prepared for DuckDB: the bound JS value and, when needed, the SQL type to CAST the marker to. */
+export interface BoundParameter {
+  readonly value: DuckDBValue;
+  readonly cast?: string;
+}
+
+/**
+ * Binds like the Databricks driver types JS values, so both engines see the same SQL types:
+ * integers within int32 → INTEGER, other integers → BIGINT, other numbers → DOUBLE,
+ * Date → TIMESTAMP (UTC), typed parameters → CAST(string AS type).
+ */
+export function bindParameter(value: ParameterValue): BoundParameter {
+  if (value === null) return { value: null };
+  if (isTypedParameter(value)) {
+    if (value.value === null) return { value: null, cast: CAST[value.type]('') };
+    return { value: value.value, cast: CAST[value.type](value.value) };
+  }
+  if (typeof value === 'number') {
+    if (Number.isInteger(value)) return { value: BigInt(value), cast: value >= -(2 ** 31) && value < 2 ** 31 ? 'INTEGER' : 'BIGINT' };
+    return { value: String(value), cast: 'DOUBLE' };
+  }
+  if (typeof value === 'bigint') return { value, cast: 'BIGINT' };
+  if (value instanceof Date) return { value: value.toISOString().replace('T', ' ').replace('Z', ''), cast: 'TIMESTAMP' };
+  if (typeof value === 'boolean') return { value, cast: 'BOOLEAN' };
+  if (value instanceof Uint8Array) return { value: blobValue(value) };
+  return { value, cast: 'VARCHAR' };
+}
