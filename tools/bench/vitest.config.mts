@@ -1,17 +1,3 @@
-import { defaultServerConditions } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { projectConfig } from '../../vitest.shared.mts';
 
-export default defineConfig({
-  root: import.meta.dirname,
-  cacheDir: '../../node_modules/.vite/tools/bench',
-  // Vitest runs tests in Vite's SSR environment: resolve sibling workspace
-  // packages to their TS sources via the "@odoo-ce/source" export condition.
-  ssr: { resolve: { conditions: ['@odoo-ce/source', ...defaultServerConditions] } },
-  test: {
-    name: 'tools/bench',
-    watch: false,
-    environment: 'node',
-    include: ['src/**/*.{test,spec}.ts'],
-    reporters: ['default'],
-  },
-});
+export default projectConfig(import.meta.dirname, 'tools/bench');

@@ -36,3 +36,5 @@ export {
   type TypedParameter,
 } from './core/types.js';
 export { Warehouse, type QueryExecutor, type ScriptOptions } from './core/warehouse.js';
+export { ensureOpsSchema, metricsSink, opsTable } from './core/ops.js';
+export { openWarehouse } from './core/connect.js';

@@ -1,16 +1,6 @@
-/** The logical catalogs of the lakehouse; a target maps each to a real catalog name. */
-export const LAYERS = ['bronze', 'silver', 'gold', 'platinum', 'sandbox'] as const;
-export type Layer = (typeof LAYERS)[number];
+import { LAYERS, type CatalogLayout } from '@odoo-ce/common';
 
-/**
- * Where a target's data lives: the real name of each logical catalog and the location of the
- * operational tables (job runs, metrics, DQ results…). Never the `system` catalog, which
- * Databricks reserves.
- */
-export interface CatalogLayout {
-  readonly catalogs: Readonly<Record<Layer, string>>;
-  readonly ops: { readonly catalog: string; readonly schema: string };
-}
+export { LAYERS, type CatalogLayout, type Layer } from '@odoo-ce/common';
 
 /** The identity layout used by the local target: `bronze` is `bronze`, ops tables in `ops.ops`. */
 export const DEFAULT_LAYOUT: CatalogLayout = Object.freeze({

@@ -70,54 +70,40 @@ export interface ScriptStatement {
 }
 
 /**
- * Splits a multi-statement script on `;` outside strings and comments. Statements that hold only
- * whitespace and comments are dropped.
+ * Splits a multi-statement script on `;` outside strings and comments. Leading and trailing
+ * comments are trimmed from each statement; statements that hold only whitespace and comments
+ * are dropped. `line` is where the statement's first code character stands.
  */
 export function splitStatements(script: string): ScriptStatement[] {
   const statements: ScriptStatement[] = [];
-  let current = '';
-  let currentStart = 0;
-  let hasCode = false;
+  let pieces: Segment[] = [];
   const push = () => {
-    if (hasCode) {
-      const leading = current.length - current.trimStart().length;
-      const line = script.slice(0, currentStart + leading).split('\n').length;
-      statements.push({ sql: current.trim(), line });
+    const isBlank = (p: Segment) => p.kind === 'comment' || (p.kind === 'code' && p.text.trim() === '');
+    while (pieces.length > 0 && isBlank(pieces[0] as Segment)) pieces.shift();
+    while (pieces.length > 0 && isBlank(pieces[pieces.length - 1] as Segment)) pieces.pop();
+    const first = pieces[0];
+    if (first) {
+      const offset = first.start + (first.text.length - first.text.trimStart().length);
+      statements.push({ sql: pieces.map((p) => p.text).join('').trim(), line: script.slice(0, offset).split('\n').length });
     }
-    current = '';
-    hasCode = false;
+    pieces = [];
   };
   for (const seg of segments(script)) {
     if (seg.kind !== 'code') {
-      if (seg.kind !== 'comment') hasCode = true;
-      if (current === '') currentStart = seg.start;
-      current += seg.text;
+      pieces.push(seg);
       continue;
     }
     let from = 0;
     for (let k = 0; k <= seg.text.length; k++) {
       if (k === seg.text.length || seg.text[k] === ';') {
-        const piece = seg.text.slice(from, k);
-        if (current === '') currentStart = seg.start + from;
-        current += piece;
-        if (piece.trim() !== '') hasCode = true;
+        if (k > from) pieces.push({ kind: 'code', text: seg.text.slice(from, k), start: seg.start + from });
         if (k < seg.text.length) push();
         from = k + 1;
       }
     }
   }
   push();
-  return statements.map((s) => ({ sql: stripTrailingComments(s.sql), line: s.line }));
-}
-
-function stripTrailingComments(sql: string): string {
-  const segs = segments(sql);
-  while (segs.length > 0) {
-    const last = segs[segs.length - 1];
-    if (last && (last.kind === 'comment' || (last.kind === 'code' && last.text.trim() === ''))) segs.pop();
-    else break;
-  }
-  return segs.map((s) => s.text).join('').trim();
+  return statements;
 }
 
 /** A `:name` parameter marker found in code (not in strings/comments, not a `::` cast). */

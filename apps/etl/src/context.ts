@@ -1,0 +1,43 @@
+import { createLogger, loadConfig, type Logger, type PlatformConfig } from '@odoo-ce/common';
+import { openWarehouse, type Warehouse } from '@odoo-ce/warehouse';
+
+/** Options every command that touches a target accepts. */
+export interface TargetOptions {
+  readonly target?: string;
+  readonly dataDir?: string;
+}
+
+/** What commands need from the outside world; tests pass their own. */
+export interface CliContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Command output (tables, JSON). Logs go to stderr through the logger. */
+  print(text: string): void;
+  loadConfig(options: TargetOptions): PlatformConfig;
+  openWarehouse(options: TargetOptions): Promise<Warehouse>;
+  logger(config: PlatformConfig, base?: Record<string, unknown>): Logger;
+}
+
+/** A failure that ends the command with a given exit code and a one-line message, no stack. */
+export class CliExit extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export function defaultContext(overrides: Partial<Pick<CliContext, 'env' | 'cwd' | 'print'>> = {}): CliContext {
+  const env = overrides.env ?? process.env;
+  const cwd = overrides.cwd ?? process.cwd();
+  const ctx: CliContext = {
+    env,
+    cwd,
+    print: overrides.print ?? ((text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)),
+    loadConfig: (o) => loadConfig({ env, cwd, ...(o.target !== undefined ? { target: o.target } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}) }),
+    openWarehouse: async (o) => openWarehouse(ctx.loadConfig(o).target),
+    logger: (config, base = {}) => createLogger({ ...config.log, base: { target: config.target.name, ...base } }),
+  };
+  return ctx;
+}

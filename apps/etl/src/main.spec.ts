@@ -1,0 +1,79 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { defaultContext } from './context.js';
+import { main } from './main.js';
+
+const run = promisify(execFile);
+const bin = join(import.meta.dirname, '..', 'bin', 'etl.mjs');
+
+/** Runs the CLI in-process with captured stdout/stderr and an isolated environment. */
+async function etl(argv: string[], env: Record<string, string> = {}) {
+  const cwd = mkdtempSync(join(tmpdir(), 'etl-'));
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, defaultContext({ env: { LOG_LEVEL: 'warn', ...env }, cwd, print: (t) => void out.push(t) }), (t) => void err.push(t));
+  return { code, stdout: out.join('\n'), stderr: err.join('') };
+}
+
+describe('etl query', () => {
+  it('prints JSON rows with --json', async () => {
+    expect(await etl(['query', '--target', 'local', '--json', 'select 42 as x'])).toEqual({ code: 0, stdout: '[{"x":42}]', stderr: '' });
+  });
+
+  it('prints a table, with exact decimals and big integers', async () => {
+    const { code, stdout } = await etl(['query', "select 'RIM' as agency, 1250.50::decimal(18,2) as amount, 9007199254740993 as big"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('agency │  amount │              big');
+    expect(stdout).toContain('RIM    │ 1250.50 │ 9007199254740993');
+    expect(stdout).toContain('(1 row)');
+  });
+
+  it('keeps big integers exact in JSON', async () => {
+    expect((await etl(['query', '--json', 'select 9007199254740993 as big, 7::bigint as small'])).stdout).toBe('[{"big":"9007199254740993","small":7}]');
+  });
+
+  it('a SQL error prints the engine message on one line, no stack trace, exit 1', async () => {
+    const { code, stderr } = await etl(['query', 'select * from bronze.scout.nope']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^error: \[QUERY_FAILED\] Catalog Error: Table with name "scout\.nope" does not exist/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unknown target lists the known ones', async () => {
+    const { code, stderr } = await etl(['query', '--target', 'qa', 'select 1']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('[UNKNOWN_TARGET]');
+    expect(stderr).toContain('one of the known targets: local, dev, staging, prod');
+  });
+
+  it('a malformed config names every bad field without leaking the token', async () => {
+    const { code, stderr } = await etl(['query', '--target', 'dev', 'select 1'], { DATABRICKS_HOST: 'not a host', DATABRICKS_TOKEN: 'dapi-secret-value' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('DATABRICKS_HOST = "not a host"');
+    expect(stderr).toContain('DATABRICKS_HTTP_PATH = (unset)');
+    expect(stderr).not.toContain('dapi-secret-value');
+  });
+
+  it('bad option values name the option', async () => {
+    const { code, stderr } = await etl(['query', '--timeout', 'soon', 'select 1']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--timeout must be a positive whole number, got "soon"');
+  });
+});
+
+describe('the etl bin', () => {
+  it('runs from a fresh checkout with no build (npx etl)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'etl-bin-'));
+    const { stdout } = await run(process.execPath, [bin, 'query', '--json', 'select 42 as x'], { cwd, env: { ...process.env, LOG_LEVEL: 'warn' } });
+    expect(stdout.trim()).toBe('[{"x":42}]');
+  }, 60_000);
+
+  it('--help lists the commands', async () => {
+    const { stdout } = await run(process.execPath, [bin, '--help']);
+    for (const command of ['query', 'warehouse', 'demo']) expect(stdout).toContain(command);
+  }, 60_000);
+});
