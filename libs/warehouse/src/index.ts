@@ -12,6 +12,7 @@ export {
   DuckDbAdapter,
   type DialectAdapter,
   type DialectName,
+  type FileFormat,
   type LogicalType,
   type TableNameResult,
 } from './core/adapter.js';

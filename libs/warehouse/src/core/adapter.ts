@@ -2,6 +2,9 @@ import { WarehouseError } from './errors.js';
 
 export type DialectName = 'duckdb' | 'databricks';
 
+/** File formats the engines read natively. */
+export type FileFormat = 'ndjson' | 'csv' | 'parquet';
+
 /** Portable logical types; each adapter spells them in its engine's SQL. */
 export type LogicalType =
   | 'boolean'
@@ -54,6 +57,12 @@ export interface DialectAdapter {
   formatYearMonth(value: string): string;
   /** String expression: the character length of `value`. */
   stringLength(value: string): string;
+  /**
+   * A relation with one column `raw` (JSON text) per record of the file(s) at `path` (a SQL
+   * expression, usually a `:param`), read with the engine's own reader: NDJSON lines, CSV rows
+   * (all columns as strings) or Parquet rows.
+   */
+  readRecordsAsJson(path: string, format: FileFormat): string;
   /** Statement creating a catalog if missing (DuckDB: the driver attaches a file instead). */
   createCatalogSql(name: string, comment?: string): string;
   createSchemaSql(catalog: string, schema: string, comment?: string): string;
@@ -129,6 +138,7 @@ export abstract class DialectAdapterBase implements DialectAdapter {
   abstract regexpMatches(value: string, pattern: string): string;
   abstract jsonExtractString(json: string, path: string): string;
   abstract formatYearMonth(value: string): string;
+  abstract readRecordsAsJson(path: string, format: FileFormat): string;
 
   stringLength(value: string): string {
     return `length(${value})`;
@@ -160,6 +170,16 @@ export class DuckDbAdapter extends DialectAdapterBase {
   formatYearMonth(value: string): string {
     return `strftime(${value}, '%Y-%m')`;
   }
+  readRecordsAsJson(path: string, format: FileFormat): string {
+    switch (format) {
+      case 'ndjson':
+        return `(SELECT CAST(json AS VARCHAR) AS raw FROM read_ndjson_objects(${path}))`;
+      case 'csv':
+        return `(SELECT CAST(to_json(r) AS VARCHAR) AS raw FROM read_csv(${path}, all_varchar = true, header = true) AS r)`;
+      case 'parquet':
+        return `(SELECT CAST(to_json(r) AS VARCHAR) AS raw FROM read_parquet(${path}) AS r)`;
+    }
+  }
   // DuckDB has no COMMENT clause on CREATE SCHEMA; comments go through COMMENT ON.
   override createSchemaSql(catalog: string, schema: string): string {
     return `CREATE SCHEMA IF NOT EXISTS ${this.quoteQualified([catalog, schema])}`;
@@ -186,6 +206,16 @@ export class DatabricksAdapter extends DialectAdapterBase {
   }
   formatYearMonth(value: string): string {
     return `date_format(${value}, 'yyyy-MM')`;
+  }
+  readRecordsAsJson(path: string, format: FileFormat): string {
+    switch (format) {
+      case 'ndjson':
+        return `(SELECT value AS raw FROM read_files(${path}, format => 'text'))`;
+      case 'csv':
+        return `(SELECT to_json(struct(*)) AS raw FROM read_files(${path}, format => 'csv', header => true, inferSchema => false))`;
+      case 'parquet':
+        return `(SELECT to_json(struct(*)) AS raw FROM read_files(${path}, format => 'parquet'))`;
+    }
   }
 }
 
