@@ -55,6 +55,8 @@ export interface DialectAdapter {
   jsonExtractString(json: string, path: string): string;
   /** String expression: `value` (date/timestamp) formatted as `YYYY-MM` — Asia/Manila reporting months. */
   formatYearMonth(value: string): string;
+  /** Integer expression: whole days from date `start` to date `end` (end − start). */
+  daysBetween(start: string, end: string): string;
   /** String expression: the character length of `value`. */
   stringLength(value: string): string;
   /**
@@ -139,6 +141,7 @@ export abstract class DialectAdapterBase implements DialectAdapter {
   abstract jsonExtractString(json: string, path: string): string;
   abstract formatYearMonth(value: string): string;
   abstract readRecordsAsJson(path: string, format: FileFormat): string;
+  abstract daysBetween(start: string, end: string): string;
 
   stringLength(value: string): string {
     return `length(${value})`;
@@ -169,6 +172,9 @@ export class DuckDbAdapter extends DialectAdapterBase {
   }
   formatYearMonth(value: string): string {
     return `strftime(${value}, '%Y-%m')`;
+  }
+  daysBetween(start: string, end: string): string {
+    return `date_diff('day', ${start}, ${end})`;
   }
   readRecordsAsJson(path: string, format: FileFormat): string {
     switch (format) {
@@ -206,6 +212,9 @@ export class DatabricksAdapter extends DialectAdapterBase {
   }
   formatYearMonth(value: string): string {
     return `date_format(${value}, 'yyyy-MM')`;
+  }
+  daysBetween(start: string, end: string): string {
+    return `datediff(${end}, ${start})`;
   }
   readRecordsAsJson(path: string, format: FileFormat): string {
     switch (format) {

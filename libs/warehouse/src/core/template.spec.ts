@@ -26,6 +26,17 @@ describe('renderSql', () => {
     );
   });
 
+  it('expands the adapter helpers per dialect', () => {
+    const template = "select {{ json(_raw, '$.amount') }} as a, {{ym(d)}} as m, {{ regexp(upper(x), '^[A-Z]+$') }} as ok";
+    expect(renderSql(template, { layout: DEFAULT_LAYOUT, adapter: adapterFor('duckdb') }).sql).toBe(
+      "select json_extract_string(_raw, '$.amount') as a, strftime(d, '%Y-%m') as m, regexp_matches(upper(x), '^[A-Z]+$') as ok",
+    );
+    expect(renderSql(template, { layout: DEFAULT_LAYOUT, adapter: adapterFor('databricks') }).sql).toBe(
+      "select get_json_object(_raw, '$.amount') as a, date_format(d, 'yyyy-MM') as m, regexp_like(upper(x), '^[A-Z]+$') as ok",
+    );
+    expect(() => renderSql('{{ json(x) }}', { layout: DEFAULT_LAYOUT, adapter: adapterFor('duckdb') })).toThrow('json() takes 2 argument(s), got 1');
+  });
+
   it('reports every unknown placeholder and missing parameter at once', () => {
     let error: unknown;
     try {

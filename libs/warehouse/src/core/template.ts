@@ -19,7 +19,11 @@ export interface RenderOptions {
  *
  * - `{{catalog.<layer>}}` → the target's real catalog name for that layer, quoted;
  * - `{{ops}}` → the quoted `catalog.schema` of the operational tables;
- * - `{{params.<name>}}` → the named parameter marker `:name` (the value is bound, not spliced).
+ * - `{{params.<name>}}` → the named parameter marker `:name` (the value is bound, not spliced);
+ * - the adapter's helpers for the few functions engines spell differently:
+ *   `{{ json(<expr>, '$.path') }}` (JSON value as string), `{{ ym(<expr>) }}` (`YYYY-MM`),
+ *   `{{ regexp(<expr>, '<pattern>') }}` (boolean match), `{{ length(<expr>) }}`,
+ *   `{{ days_between(<start>, <end>) }}` (whole days, end − start).
  *
  * Unknown placeholders and missing parameters are reported together in one TEMPLATE_ERROR.
  *
@@ -47,8 +51,18 @@ export function renderSql(template: string, options: RenderOptions): CompiledQue
       used[name] = params[name] as ParameterValue;
       return `:${name}`;
     }
+    const call = /^([a-z_]+)\(([\s\S]*)\)$/.exec(expr);
+    const helper = call ? HELPERS[call[1] as string] : undefined;
+    if (call && helper) {
+      const args = splitArguments(call[2] as string);
+      if (args.length !== helper.arity) {
+        problems.push(`${whole}: ${call[1]}() takes ${helper.arity} argument(s), got ${args.length}`);
+        return whole;
+      }
+      return helper.render(adapter, args);
+    }
     problems.push(
-      `unknown placeholder ${whole}; expected one of ${LAYERS.map((l) => `{{catalog.${l}}}`).join(', ')}, {{ops}}, {{params.<name>}}`,
+      `unknown placeholder ${whole}; expected one of ${LAYERS.map((l) => `{{catalog.${l}}}`).join(', ')}, {{ops}}, {{params.<name>}}, or a helper ${Object.keys(HELPERS).map((h) => `${h}()`).join(', ')}`,
     );
     return whole;
   });
@@ -59,4 +73,35 @@ export function renderSql(template: string, options: RenderOptions): CompiledQue
     });
   }
   return compiledQuery(sql, used);
+}
+
+const HELPERS: Record<string, { arity: number; render: (adapter: DialectAdapter, args: string[]) => string }> = {
+  json: { arity: 2, render: (a, [expr, path]) => a.jsonExtractString(expr as string, path as string) },
+  ym: { arity: 1, render: (a, [expr]) => a.formatYearMonth(expr as string) },
+  regexp: { arity: 2, render: (a, [expr, pattern]) => a.regexpMatches(expr as string, pattern as string) },
+  length: { arity: 1, render: (a, [expr]) => a.stringLength(expr as string) },
+  days_between: { arity: 2, render: (a, [start, end]) => a.daysBetween(start as string, end as string) },
+};
+
+/** Splits `a, f(b, c), 'x,y'` on top-level commas (outside parentheses and quotes). */
+function splitArguments(text: string): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let quote: string | undefined;
+  let current = '';
+  for (const ch of text) {
+    if (quote) {
+      if (ch === quote) quote = undefined;
+    } else if (ch === "'" || ch === '"' || ch === '`') quote = ch;
+    else if (ch === '(') depth++;
+    else if (ch === ')') depth--;
+    else if (ch === ',' && depth === 0) {
+      args.push(current.trim());
+      current = '';
+      continue;
+    }
+    current += ch;
+  }
+  if (current.trim() !== '') args.push(current.trim());
+  return args;
 }
