@@ -55,6 +55,8 @@ export interface DialectAdapter {
   jsonExtractString(json: string, path: string): string;
   /** String expression: `value` (date/timestamp) formatted as `YYYY-MM` — Asia/Manila reporting months. */
   formatYearMonth(value: string): string;
+  /** String expression: every match of `pattern` in `value` replaced (DuckDB needs the 'g' flag, Spark replaces all). */
+  regexpReplaceAll(value: string, pattern: string, replacement: string): string;
   /** Integer expression: whole days from date `start` to date `end` (end − start). */
   daysBetween(start: string, end: string): string;
   /** String expression: the character length of `value`. */
@@ -142,6 +144,7 @@ export abstract class DialectAdapterBase implements DialectAdapter {
   abstract formatYearMonth(value: string): string;
   abstract readRecordsAsJson(path: string, format: FileFormat): string;
   abstract daysBetween(start: string, end: string): string;
+  abstract regexpReplaceAll(value: string, pattern: string, replacement: string): string;
 
   stringLength(value: string): string {
     return `length(${value})`;
@@ -175,6 +178,9 @@ export class DuckDbAdapter extends DialectAdapterBase {
   }
   daysBetween(start: string, end: string): string {
     return `date_diff('day', ${start}, ${end})`;
+  }
+  regexpReplaceAll(value: string, pattern: string, replacement: string): string {
+    return `regexp_replace(${value}, ${pattern}, ${replacement}, 'g')`;
   }
   readRecordsAsJson(path: string, format: FileFormat): string {
     switch (format) {
@@ -215,6 +221,9 @@ export class DatabricksAdapter extends DialectAdapterBase {
   }
   daysBetween(start: string, end: string): string {
     return `datediff(${end}, ${start})`;
+  }
+  regexpReplaceAll(value: string, pattern: string, replacement: string): string {
+    return `regexp_replace(${value}, ${pattern}, ${replacement})`;
   }
   readRecordsAsJson(path: string, format: FileFormat): string {
     switch (format) {

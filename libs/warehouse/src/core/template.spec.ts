@@ -34,6 +34,9 @@ describe('renderSql', () => {
     expect(renderSql(template, { layout: DEFAULT_LAYOUT, adapter: adapterFor('databricks') }).sql).toBe(
       "select get_json_object(_raw, '$.amount') as a, date_format(d, 'yyyy-MM') as m, regexp_like(upper(x), '^[A-Z]+$') as ok",
     );
+    expect(renderSql("{{ regexp_replace({{ regexp_replace(v, 'a', '') }}, 'b', 'c') }}", { layout: DEFAULT_LAYOUT, adapter: adapterFor('duckdb') }).sql).toBe(
+      "regexp_replace(regexp_replace(v, 'a', '', 'g'), 'b', 'c', 'g')",
+    );
     expect(() => renderSql('{{ json(x) }}', { layout: DEFAULT_LAYOUT, adapter: adapterFor('duckdb') })).toThrow('json() takes 2 argument(s), got 1');
   });
 

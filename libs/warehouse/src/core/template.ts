@@ -23,7 +23,8 @@ export interface RenderOptions {
  * - the adapter's helpers for the few functions engines spell differently:
  *   `{{ json(<expr>, '$.path') }}` (JSON value as string), `{{ ym(<expr>) }}` (`YYYY-MM`),
  *   `{{ regexp(<expr>, '<pattern>') }}` (boolean match), `{{ length(<expr>) }}`,
- *   `{{ days_between(<start>, <end>) }}` (whole days, end − start).
+ *   `{{ days_between(<start>, <end>) }}` (whole days, end − start),
+ *   `{{ regexp_replace(<expr>, '<pattern>', '<replacement>') }}` (every match).
  *
  * Unknown placeholders and missing parameters are reported together in one TEMPLATE_ERROR.
  *
@@ -37,7 +38,7 @@ export function renderSql(template: string, options: RenderOptions): CompiledQue
   const params = options.params ?? {};
   const problems: string[] = [];
   const used: Record<string, ParameterValue> = {};
-  const sql = template.replace(PLACEHOLDER, (whole, expr: string) => {
+  const expand = (text: string) => text.replace(PLACEHOLDER, (whole, expr: string) => {
     const [head, name, ...rest] = expr.split('.');
     if (head === 'catalog' && rest.length === 0 && name !== undefined && (LAYERS as readonly string[]).includes(name)) {
       return adapter.quoteIdentifier(layout.catalogs[name as Layer]);
@@ -66,6 +67,17 @@ export function renderSql(template: string, options: RenderOptions): CompiledQue
     );
     return whole;
   });
+  // Helpers may nest (`{{ regexp_replace({{ regexp_replace(x, 'a', '') }}, 'b', '') }}`): the
+  // innermost placeholders expand first, so repeat until nothing changes.
+  let sql = template;
+  for (let pass = 0; pass < 8; pass++) {
+    const next = expand(sql);
+    if (next === sql || problems.length > 0) {
+      sql = next;
+      break;
+    }
+    sql = next;
+  }
   if (problems.length > 0) {
     const where = options.source ? ` in ${options.source}` : '';
     throw new WarehouseError('TEMPLATE_ERROR', `cannot render SQL${where}: ${problems.join('; ')}`, {
@@ -80,6 +92,7 @@ const HELPERS: Record<string, { arity: number; render: (adapter: DialectAdapter,
   ym: { arity: 1, render: (a, [expr]) => a.formatYearMonth(expr as string) },
   regexp: { arity: 2, render: (a, [expr, pattern]) => a.regexpMatches(expr as string, pattern as string) },
   length: { arity: 1, render: (a, [expr]) => a.stringLength(expr as string) },
+  regexp_replace: { arity: 3, render: (a, [expr, pattern, replacement]) => a.regexpReplaceAll(expr as string, pattern as string, replacement as string) },
   days_between: { arity: 2, render: (a, [start, end]) => a.daysBetween(start as string, end as string) },
 };
 
