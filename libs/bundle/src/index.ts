@@ -28,6 +28,7 @@ export {
   type RunJobOptions,
   type RunLogger,
   type RunSummary,
+  type TaskHookContext,
   type TaskRunSummary,
 } from './runner/run-job.js';
 export {

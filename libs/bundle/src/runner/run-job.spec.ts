@@ -200,6 +200,31 @@ describe('runJob', () => {
     expect(await findJobRun(wh, { job: 'pipeline', target: bundle.target })).toMatchObject({ status: 'failed', error: summary.error, params: { period: '2025-02' } });
   });
 
+  it('runs the afterTask hook as part of each task: its rows count, its failure fails the task', async () => {
+    const wh = await warehouse();
+    const plain = await run(wh);
+    const plainGoldRows = plain.summary.tasks.find((t) => t.taskKey === 'gold')?.rowsAffected ?? 0;
+    const seen: string[] = [];
+    const ok = await run(wh, {
+      afterTask: async ({ task, params }) => {
+        seen.push(`${task.key}:${params['period']}`);
+        return task.key === 'gold' ? { rowsAffected: 5 } : undefined;
+      },
+    });
+    expect(ok.summary.status).toBe('succeeded');
+    expect(seen).toContain('gold:2025-01');
+    expect(ok.summary.tasks.find((t) => t.taskKey === 'gold')?.rowsAffected).toBe(plainGoldRows + 5);
+
+    const failed = await run(wh, {
+      afterTask: async ({ task }) => {
+        if (task.key === 'clean_a') throw new Error('quality gate: 3 rows failed expect_column_values_to_not_be_null');
+      },
+    });
+    const byKey = Object.fromEntries(failed.summary.tasks.map((t) => [t.taskKey, t]));
+    expect(byKey['clean_a']).toMatchObject({ status: 'failed', error: 'quality gate: 3 rows failed expect_column_values_to_not_be_null' });
+    expect(byKey['gold']?.status).toBe('upstream_failed');
+  });
+
   it('resumes a failed run: keeps the run_id, skips what succeeded, converges to a clean run', async () => {
     writeFileSync(join(dir, 'sql/clean_b.sql'), BROKEN_CLEAN_B);
     const wh = await warehouse();

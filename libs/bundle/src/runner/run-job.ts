@@ -42,6 +42,21 @@ export interface RunJobOptions {
   /** For a new run: its id (default a random UUID). With `resume`: the run to resume. */
   readonly runId?: string;
   readonly onEvent?: (event: RunEvent) => void;
+  /**
+   * Runs after a task's SQL succeeded, as part of the task: a throw fails the task (and its
+   * downstream), like a failing statement. The app uses it for data-quality gates that a SQL file
+   * cannot express (splitting candidates into a table and its quarantine).
+   */
+  readonly afterTask?: (context: TaskHookContext) => Promise<{ readonly rowsAffected?: number } | void>;
+}
+
+/** What {@link RunJobOptions.afterTask} gets. */
+export interface TaskHookContext {
+  readonly runId: string;
+  readonly task: TaskDefinition;
+  /** The task's resolved parameters (task < job defaults < run params). */
+  readonly params: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
 }
 
 /** What happened to one task. */
@@ -341,6 +356,8 @@ class JobRun {
       const results = await this.warehouse.executeScript(sql, { file, params, ...(signal ? { signal } : {}) });
       const affected = results.map((r) => r.numAffectedRows).filter((n): n is bigint => n !== undefined);
       rows = affected.length > 0 ? Number(affected.reduce((a, b) => a + b, 0n)) : null;
+      const after = await this.options.afterTask?.({ runId: this.#runId, task, params, ...(signal ? { signal } : {}) });
+      if (after && after.rowsAffected !== undefined) rows = (rows ?? 0) + after.rowsAffected;
     } catch (e) {
       if (this.options.signal?.aborted) {
         status = 'cancelled';

@@ -130,6 +130,15 @@ describe('DuckDB driver (in memory)', () => {
     await expect(wh.query('select count(*) from range(100000000000)', { signal: controller.signal })).rejects.toMatchObject({ code: 'QUERY_CANCELLED' });
   });
 
+  it('retries auto-committed statements that lose a write-write conflict', async () => {
+    // Parallel tasks often start with the same CREATE SCHEMA IF NOT EXISTS: DuckDB lets one commit
+    // and fails the others with a catalog conflict, which is safe to retry for a single statement.
+    for (let i = 0; i < 10; i++) {
+      await Promise.all([0, 1, 2, 3].map((j) => wh.executeScript(`create schema if not exists bronze.s${i}; create or replace table bronze.s${i}.t${j} as select ${j} as j`)));
+    }
+    expect((await wh.query('select j from bronze.s9.t3')).rows).toEqual([{ j: 3 }]);
+  });
+
   it('refuses reserved catalog names', async () => {
     await expect(wh.query('create catalog main')).rejects.toMatchObject({ code: 'INVALID_IDENTIFIER' });
   });

@@ -1,5 +1,6 @@
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { retry } from '@odoo-ce/common';
 import { DuckDBInstance, StatementType, type DuckDBConnection, type DuckDBResult, type DuckDBValue } from '@duckdb/node-api';
 import type { DialectAdapter } from '../core/adapter.js';
 import { DuckDbAdapter } from '../core/adapter.js';
@@ -135,7 +136,17 @@ export class DuckDbDriver implements WarehouseDriver {
 
 const DML = new Set<StatementType>([StatementType.INSERT, StatementType.UPDATE, StatementType.DELETE, StatementType.MERGE_INTO]);
 
+/**
+ * DuckDB's optimistic concurrency: two connections creating the same schema (or writing the same
+ * table) at once make the later commit fail with a conflict. A single auto-committed statement is
+ * safe to run again; statements inside an explicit transaction are not retried (the caller's
+ * transaction as a whole would have to be).
+ */
+const CONFLICT = /write-write conflict|Transaction conflict|Conflict on (tuple|update)/i;
+
 export class DuckDbConnection implements WarehouseConnection {
+  #inTransaction = false;
+
   constructor(
     readonly raw: DuckDBConnection,
     private readonly attach: (c: DuckDBConnection, name: string) => Promise<void>,
@@ -147,13 +158,27 @@ export class DuckDbConnection implements WarehouseConnection {
       await this.attach(this.raw, createCatalog[3] as string);
       return { columns: [], rows: [] };
     }
-    return this.#guard(options.signal, async () => {
-      const result = await this.#start(query, false);
-      const columns = columnsOf(result);
-      const rows = (await result.convertRowObjects(canonicalValue)) as R[];
-      if (DML.has(result.statementType)) return { columns: [], rows: [], numAffectedRows: BigInt(result.rowsChanged) };
-      return { columns, rows };
-    });
+    const statement = query.sql.trimStart().slice(0, 20).toUpperCase();
+    const run = () =>
+      this.#guard(options.signal, async () => {
+        const result = await this.#start(query, false);
+        const columns = columnsOf(result);
+        const rows = (await result.convertRowObjects(canonicalValue)) as R[];
+        if (DML.has(result.statementType)) return { columns: [], rows: [], numAffectedRows: BigInt(result.rowsChanged) };
+        return { columns, rows };
+      });
+    const result = this.#inTransaction
+      ? await run()
+      : await retry(run, {
+          maxAttempts: 8,
+          baseDelayMs: 10,
+          maxDelayMs: 500,
+          isRetryable: (e) => e instanceof WarehouseError && e.code === 'QUERY_FAILED' && CONFLICT.test(e.message),
+          ...(options.signal ? { signal: options.signal } : {}),
+        });
+    if (statement.startsWith('BEGIN')) this.#inTransaction = true;
+    else if (statement.startsWith('COMMIT') || statement.startsWith('ROLLBACK') || statement.startsWith('END')) this.#inTransaction = false;
+    return result;
   }
 
   async *streamQuery<R>(query: CompiledQuery, options: StreamOptions = {}): AsyncIterableIterator<R[]> {
