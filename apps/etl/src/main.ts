@@ -1,9 +1,20 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { errorMessage } from '@odoo-ce/common';
+import { registerBirCommand } from './commands/bir.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerDqCommand } from './commands/dq.js';
+import { registerIngestCommand } from './commands/ingest.js';
 import { registerQueryCommand } from './commands/query.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerStatusCommand } from './commands/status.js';
 import { registerWarehouseCommand } from './commands/warehouse.js';
 import { CliExit, defaultContext, type CliContext } from './context.js';
+import { loadSuites, qualityGates } from './pipeline/quality-gates.js';
+
+/** The repository root (apps/etl/src or apps/etl/dist → ../../..): databricks/ lives there. */
+export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** Builds the `etl` program; every command gets the same context. */
 export function buildProgram(ctx: CliContext, stderr: (text: string) => void): Command {
@@ -12,9 +23,24 @@ export function buildProgram(ctx: CliContext, stderr: (text: string) => void): C
     .description('odoo-ce data platform: Odoo CE + Scout + n8n → bronze/silver/gold/platinum on DuckDB or Databricks')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride();
+  registerDemoCommand(program, ctx, REPO_ROOT);
   registerQueryCommand(program, ctx);
+  registerIngestCommand(program, ctx);
+  registerRunCommand(program, {
+    bundleRoot: join(REPO_ROOT, 'databricks', 'bundles'),
+    env: ctx.env,
+    openWarehouse: (o) => ctx.openWarehouse(o),
+    print: (t) => ctx.print(t),
+    logger: (base) => ctx.logger(ctx.loadConfig({}), base),
+    afterTask: (warehouse) => {
+      const suites = loadSuites(join(REPO_ROOT, 'databricks', 'quality'));
+      return async (context) => qualityGates(warehouse, await suites)(context);
+    },
+  });
+  registerStatusCommand(program, ctx);
+  registerDqCommand(program, ctx);
+  registerBirCommand(program, ctx);
   registerWarehouseCommand(program, ctx);
-  registerDemoCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

@@ -1,88 +1,194 @@
 import { randomBytes } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
 import { openWarehouse, type QueryResult, type Warehouse } from '@odoo-ce/warehouse';
 import { CliExit, type CliContext } from '../context.js';
-import { formatTable } from '../format.js';
+import { formatTable, rowsToJson } from '../format.js';
+import { runDemoPipeline, type DemoResult } from '../pipeline/demo-pipeline.js';
+import { parsePositiveInt } from './query.js';
 
-const SETUP = `
-CREATE SCHEMA IF NOT EXISTS {{catalog.bronze}}.scout;
-CREATE OR REPLACE TABLE {{catalog.bronze}}.scout.smoke_transactions (
-  id BIGINT, agency VARCHAR, vendor VARCHAR, category VARCHAR, amount DECIMAL(18, 2), txn_date DATE
-);
-INSERT INTO {{catalog.bronze}}.scout.smoke_transactions VALUES
-  (1, 'RIM',  'Jollibee Foods',    'meals',      1250.50, DATE '2025-01-06'),
-  (2, 'RIM',  'Grab Philippines',  'transport',   385.00, DATE '2025-01-07'),
-  (3, 'CKVC', 'National Bookstore','supplies',   2199.75, DATE '2025-01-09'),
-  (4, 'BOM',  'Petron',            'fuel',       3400.00, DATE '2025-01-10'),
-  (5, 'CKVC', 'Globe Telecom',     'utilities',  1899.00, DATE '2025-01-15'),
-  (6, 'JPAL', 'Cebu Pacific',      'travel',    12850.00, DATE '2025-01-20');
-`;
-
-const REPORT = `
-SELECT agency, count(*) AS transactions, sum(amount) AS total_php, min(txn_date) AS first_date
-FROM {{catalog.bronze}}.scout.smoke_transactions
-GROUP BY agency
-ORDER BY agency`;
+const SILVER_TABLES = ['finance.partners', 'finance.moves', 'finance.move_lines', 'finance.payslips', 'finance.payslip_lines', 'scout.transactions', 'scout.transactions_quarantine'];
+const GOLD_TABLES = ['finance.bir_monthly', 'finance.bir_quarterly', 'finance.month_end_close', 'finance.trial_balance', 'finance.ap_aging', 'finance.executive_dashboard', 'scout.agency_summary', 'scout.vendor_analysis', 'scout.category_monthly'];
 
 /**
- * `etl demo` — until the medallion pipeline lands: creates the catalogs, loads a tiny table
- * through the embedded engine, then queries it through both drivers (DuckDB in-process, and the
- * real Databricks SQL driver via the local endpoint) and checks they agree.
+ * `etl demo` — the whole platform on the local target: generate → ingest → every job with its
+ * quality gates → a summary; then the gold 1601-C figures are read back through the real
+ * Databricks SQL driver (via the local endpoint) and compared with the embedded engine's.
  */
-export function registerDemoCommand(program: Command, ctx: CliContext): void {
+export function registerDemoCommand(program: Command, ctx: CliContext, repoRoot: string): void {
   program
     .command('demo')
-    .description('smoke flow: create the catalogs, load a tiny table, query it through both drivers, print the result')
+    .description('run the whole pipeline on the local target: sample data → bronze → silver → gold, with data-quality gates; prints a summary')
     .option('--data-dir <dir>', 'DuckDB data directory (default: .data/demo)')
-    .action(async (opts: { dataDir?: string }) => {
+    .option('--scale <n>', 'distinct Scout transactions to generate (default 20000)', parsePositiveInt('--scale'), 20_000)
+    .option('--seed <n>', 'seed of the sample-data generator (default 42)', parsePositiveInt('--seed'), 42)
+    .option('--skip-endpoint-check', 'do not read the results back through the Databricks driver')
+    .option('--json', 'print the summary as JSON')
+    .action(async (opts: { dataDir?: string; scale: number; seed: number; skipEndpointCheck?: boolean; json?: boolean }) => {
       const dataDir = opts.dataDir ?? join(ctx.cwd, '.data', 'demo');
       const config = ctx.loadConfig({ target: 'local', dataDir });
       const log = ctx.logger(config, { job: 'demo' });
-
-      // 1. Embedded DuckDB: one file per catalog, attached under its Unity Catalog name.
-      const local = await openWarehouse(config.target);
-      let viaDuckDb: QueryResult;
+      const started = performance.now();
+      const warehouse = await openWarehouse(config.target);
+      let result: DemoResult;
+      let summary: DemoSummary;
       try {
-        await local.executeScript(SETUP, { file: 'demo/setup.sql' });
-        viaDuckDb = await local.query(local.render(REPORT));
-      } finally {
-        await local.close();
-      }
-      log.info({ event: 'demo.duckdb.done', rows: viaDuckDb.rows.length });
-      ctx.print(`DuckDB (in-process, ${dataDir}):\n${formatTable(viaDuckDb.columns, viaDuckDb.rows as Record<string, unknown>[])}\n`);
-
-      // 2. The same files behind the local Databricks SQL endpoint, read by the real @databricks/sql driver.
-      const token = randomBytes(18).toString('base64url');
-      const { startLocalEndpoint } = await import('@odoo-ce/warehouse/endpoint');
-      const endpoint = await startLocalEndpoint({ port: 0, token, dataDir });
-      let remote: Warehouse | undefined;
-      let viaDatabricks: QueryResult;
-      try {
-        remote = await openWarehouse({
-          layout: config.target.layout,
-          warehouse: {
-            engine: 'databricks',
-            host: `${endpoint.host}:${endpoint.port}`,
-            httpPath: endpoint.httpPath,
-            auth: { kind: 'pat', token },
-            caCertFile: endpoint.certFile,
-          },
+        result = await runDemoPipeline({
+          warehouse,
+          repoRoot,
+          exportDir: join(dataDir, 'exports', `seed-${opts.seed}-scale-${opts.scale}`),
+          seed: opts.seed,
+          scale: opts.scale,
+          logger: log,
+          onStep: (step) => log.info({ event: 'demo.step', step }),
         });
-        viaDatabricks = await remote.query(remote.render(REPORT));
+        summary = await summarize(warehouse, result, dataDir);
       } finally {
-        await remote?.close();
-        await endpoint.close();
+        await warehouse.close();
       }
-      log.info({ event: 'demo.databricks.done', rows: viaDatabricks.rows.length });
-      ctx.print(
-        `Databricks SQL driver → local endpoint (https://${endpoint.host}:${endpoint.port}${endpoint.httpPath}):\n` +
-          `${formatTable(viaDatabricks.columns, viaDatabricks.rows as Record<string, unknown>[])}\n`,
-      );
-      if (!isDeepStrictEqual(viaDuckDb.rows, viaDatabricks.rows)) {
-        throw new CliExit('the two drivers returned different rows (see above)', 1);
-      }
-      ctx.print('Both drivers returned identical rows.');
+      const failed = result.runs.find((r) => r.status !== 'succeeded');
+      if (!failed && !opts.skipEndpointCheck) summary.endpoint_check = await compareThroughEndpoint(dataDir, config.target.layout);
+      summary.duration_ms = Math.round(performance.now() - started);
+      ctx.print(opts.json ? rowsToJson([summary]).slice(1, -1) : render(summary));
+      if (failed) throw new CliExit(`job ${failed.job} ${failed.status}: ${failed.error ?? ''}`);
+      if (!summary.quarantine_matches_ground_truth) throw new CliExit('quarantined rows differ from the ground truth (see above)');
+      if (summary.endpoint_check && !summary.endpoint_check.identical) throw new CliExit('the Databricks driver read different gold rows than DuckDB (see above)');
     });
+}
+
+interface DemoSummary {
+  data_dir: string;
+  seed: number;
+  scale: number;
+  rows: Record<string, number>;
+  jobs: { job: string; status: string; tasks: number; duration_ms: number }[];
+  quality: { table: string; source_rows: number; silver_rows: number; quarantined_rows: number; invariant_holds: boolean; top_reasons: { reason: string; rows: number }[] }[];
+  expected_quarantine_rows: number;
+  quarantine_matches_ground_truth: boolean;
+  bir_1601c_latest: Record<string, unknown> | null;
+  bir_2550q_latest: Record<string, unknown> | null;
+  step_durations_ms: Readonly<Record<string, number>>;
+  endpoint_check?: { identical: boolean; rows: number; via: string };
+  duration_ms?: number;
+}
+
+async function count(warehouse: Warehouse, layer: 'bronze' | 'silver' | 'gold', name: string): Promise<number | undefined> {
+  const [schema, table] = name.split('.') as [string, string];
+  try {
+    const { rows } = await warehouse.query<{ n: bigint | number }>(`SELECT count(*) AS n FROM ${warehouse.adapter.quoteQualified([warehouse.layout.catalogs[layer], schema, table])}`);
+    return Number(rows[0]?.n ?? 0);
+  } catch {
+    return undefined;
+  }
+}
+
+async function summarize(warehouse: Warehouse, result: DemoResult, dataDir: string): Promise<DemoSummary> {
+  const rows: Record<string, number> = {};
+  for (const table of [...new Set(result.ingested.map((r) => r.table))]) {
+    const n = await count(warehouse, 'bronze', table.split('.').slice(1).join('.'));
+    if (n !== undefined) rows[table] = n;
+  }
+  for (const [layer, tables] of [['silver', SILVER_TABLES], ['gold', GOLD_TABLES]] as const) {
+    for (const table of tables) {
+      const n = await count(warehouse, layer, table);
+      if (n !== undefined) rows[`${layer}.${table}`] = n;
+    }
+  }
+  const quality: DemoSummary['quality'] = [];
+  for (const gate of result.gates) {
+    if (gate.kind !== 'split') continue;
+    const r = gate.result;
+    const [layer, schema, table] = gate.quarantine.split('.') as ['silver', string, string];
+    const quarantine = warehouse.adapter.quoteQualified([warehouse.layout.catalogs[layer], schema, table]);
+    const reasons = (
+      await warehouse.query<{ reason: unknown; n: bigint | number }>(
+        `SELECT CAST(_dq_failed AS ${warehouse.adapter.typeName('string')}) AS reason, count(*) AS n FROM ${quarantine} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5`,
+      )
+    ).rows;
+    quality.push({
+      table: gate.table,
+      source_rows: r.sourceRows,
+      silver_rows: r.targetRows,
+      quarantined_rows: r.quarantinedRows,
+      invariant_holds: r.invariantHolds,
+      top_reasons: reasons.map((x) => ({ reason: String(x.reason), rows: Number(x.n) })),
+    });
+  }
+  const latest = async (table: string) => {
+    const q = await warehouse.query<Record<string, unknown>>(`SELECT * FROM ${warehouse.adapter.quoteQualified([warehouse.layout.catalogs.gold, 'finance', table])} ORDER BY period DESC LIMIT 1`).catch(() => undefined);
+    return q?.rows[0] ?? null;
+  };
+  const quarantined = quality.find((q) => q.table === 'silver.scout.transactions_candidates')?.quarantined_rows ?? -1;
+  return {
+    data_dir: dataDir,
+    seed: result.manifest.seed,
+    scale: result.manifest.scale,
+    rows,
+    jobs: result.runs.map((r) => ({ job: r.job, status: r.status, tasks: r.tasks.length, duration_ms: r.endedAt.getTime() - r.startedAt.getTime() })),
+    quality,
+    expected_quarantine_rows: result.manifest.scout.expected_quarantine_rows,
+    quarantine_matches_ground_truth: quarantined === result.manifest.scout.expected_quarantine_rows,
+    bir_1601c_latest: await latest('bir_monthly'),
+    bir_2550q_latest: await latest('bir_quarterly'),
+    step_durations_ms: result.durationsMs,
+  };
+}
+
+/** Reads gold.finance.bir_monthly through the local endpoint with the real @databricks/sql driver. */
+async function compareThroughEndpoint(dataDir: string, layout: Warehouse['layout']): Promise<{ identical: boolean; rows: number; via: string }> {
+  const sql = 'SELECT * FROM {{catalog.gold}}.finance.bir_monthly ORDER BY period';
+  const local = await openWarehouse({ layout, warehouse: { engine: 'duckdb', dataDir } });
+  let viaDuckDb: QueryResult;
+  try {
+    viaDuckDb = await local.query(local.render(sql));
+  } finally {
+    await local.close();
+  }
+  const { startLocalEndpoint } = await import('@odoo-ce/warehouse/endpoint');
+  const token = randomBytes(18).toString('base64url');
+  const endpoint = await startLocalEndpoint({ port: 0, token, dataDir });
+  let remote: Warehouse | undefined;
+  try {
+    remote = await openWarehouse({
+      layout,
+      warehouse: { engine: 'databricks', host: `${endpoint.host}:${endpoint.port}`, httpPath: endpoint.httpPath, auth: { kind: 'pat', token }, caCertFile: endpoint.certFile },
+    });
+    const viaDatabricks = await remote.query(remote.render(sql));
+    return { identical: isDeepStrictEqual(viaDuckDb.rows, viaDatabricks.rows), rows: viaDatabricks.rows.length, via: `https://${endpoint.host}:${endpoint.port}${endpoint.httpPath}` };
+  } finally {
+    await remote?.close();
+    await endpoint.close();
+  }
+}
+
+const php = (v: unknown) => (v === null || v === undefined ? '—' : `₱${Number(v).toLocaleString('en-PH', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`);
+
+function render(s: DemoSummary): string {
+  const lines: string[] = [];
+  lines.push(`odoo-ce data platform — demo (seed ${s.seed}, ${s.scale.toLocaleString('en-US')} Scout transactions)`, '');
+  lines.push('Rows per layer:');
+  lines.push(formatTable([{ name: 'table', type: 'VARCHAR' }, { name: 'rows', type: 'BIGINT' }], Object.entries(s.rows).map(([table, rows]) => ({ table, rows })), 70), '');
+  lines.push('Jobs:');
+  lines.push(formatTable([{ name: 'job', type: 'VARCHAR' }, { name: 'status', type: 'VARCHAR' }, { name: 'tasks', type: 'INT' }, { name: 'duration_ms', type: 'INT' }], s.jobs), '');
+  lines.push('Data quality (bronze = silver + quarantine):');
+  for (const q of s.quality) {
+    lines.push(`  ${q.table}: ${q.source_rows} rows → ${q.silver_rows} passed, ${q.quarantined_rows} quarantined; invariant ${q.invariant_holds ? 'holds' : 'BROKEN'}`);
+    for (const r of q.top_reasons) lines.push(`    ${String(r.rows).padStart(6)} × ${r.reason}`);
+  }
+  lines.push(`  ground truth: ${s.expected_quarantine_rows} defective transactions injected → ${s.quarantine_matches_ground_truth ? 'all quarantined, none else' : 'MISMATCH'}`, '');
+  const m = s.bir_1601c_latest;
+  if (m) {
+    lines.push(`BIR 1601-C ${String(m['period'])} (due ${String(m['due_date'])}): compensation ${php(m['item14_total_compensation'])}, taxable ${php(m['item22_total_taxable'])}, ` +
+      `tax required ${php(m['tax_required'])}, withheld ${php(m['item25_total_taxes_withheld'])}, variance ${php(m['variance'])}`);
+  }
+  const q = s.bir_2550q_latest;
+  if (q) {
+    lines.push(`BIR 2550Q ${String(q['period'])} (due ${String(q['due_date'])}): vatable sales ${php(q['line31_vatable_sales'])}, output VAT ${php(q['line31_output_vat'])}, ` +
+      `allowable input ${php(q['line60_allowable_input_tax'])}, net VAT payable ${php(q['line61_net_vat_payable'])}`);
+  }
+  if (s.endpoint_check) lines.push('', `Databricks SQL driver via ${s.endpoint_check.via}: ${s.endpoint_check.rows} gold rows, ${s.endpoint_check.identical ? 'identical to DuckDB' : 'DIFFERENT from DuckDB'}`);
+  lines.push('', `Data: ${s.data_dir} (one .duckdb file per catalog). Try: npx etl query --data-dir ${s.data_dir} "select * from gold.finance.bir_monthly"`);
+  if (s.duration_ms !== undefined) lines.push(`Done in ${(s.duration_ms / 1000).toFixed(1)} s.`);
+  return lines.join('\n');
 }

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { BundleError, loadBundle, runJob, type Bundle, type RunLogger, type RunSummary } from '@odoo-ce/bundle';
+import { BundleError, loadBundle, runJob, type Bundle, type RunJobOptions, type RunLogger, type RunSummary } from '@odoo-ce/bundle';
 import type { Warehouse } from '@odoo-ce/warehouse';
 import { formatTable } from '../format.js';
 import { parsePositiveInt } from './query.js';
@@ -19,6 +19,8 @@ export interface RunCliDeps {
   logger?(base: Record<string, unknown>): RunLogger;
   /** Cancels the run (default: the first SIGINT/SIGTERM while it runs). */
   readonly signal?: AbortSignal;
+  /** Work a task's SQL cannot express, run after it as part of the task (the data-quality gates). */
+  afterTask?(warehouse: Warehouse): RunJobOptions['afterTask'];
 }
 
 interface RunOptions {
@@ -63,7 +65,9 @@ export function registerRunCommand(program: Command, deps: RunCliDeps): void {
       let summary: RunSummary;
       try {
         const logger = deps.logger?.({ bundle_target: bundle.target });
+        const afterTask = deps.afterTask?.(warehouse);
         summary = await runJob(warehouse, bundle, job, {
+          ...(afterTask ? { afterTask } : {}),
           params: opts.param,
           resume: opts.resume === true,
           ...(opts.only ? { only: opts.only } : {}),

@@ -14,7 +14,7 @@ WITH normalized AS (
 partners AS (
   SELECT substr(vat, 1, 11) AS tin9, min(id) AS partner_id, min(name) AS partner_name
   FROM {{catalog.silver}}.finance.partners
-  WHERE vat IS NOT NULL AND {{ regexp(vat, '^[0-9]{3}-[0-9]{3}-[0-9]{3}') }}
+  WHERE vat IS NOT NULL AND {{ regexp(vat, '^[0-9][0-9][0-9]-[0-9][0-9][0-9]-[0-9][0-9][0-9]') }}
   GROUP BY substr(vat, 1, 11)
 )
 SELECT

@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import { loadBundle, runJob, type RunLogger, type RunSummary } from '@odoo-ce/bundle';
+import { ingestDirectory, type IngestResult } from '@odoo-ce/connectors/files';
+import { installWithholdingTaxTable, withholdingTax } from '@odoo-ce/data-quality';
+import { generateDataset, writeDataset, type GroundTruth } from '@odoo-ce/sample-data';
+import type { Warehouse } from '@odoo-ce/warehouse';
+import { loadSuites, qualityGates, type GateOutcome } from './quality-gates.js';
+
+/** The jobs of databricks/bundles/resources/jobs.yml in the order the demo runs them. */
+export const DEMO_JOBS = ['bir_etl', 'scout_daily_sync', 'month_end_close'] as const;
+
+export interface DemoOptions {
+  readonly warehouse: Warehouse;
+  /** Repository root: holds databricks/bundles and databricks/quality. */
+  readonly repoRoot: string;
+  /** Where the generated export files go (the "google_drive_exports" source). */
+  readonly exportDir: string;
+  readonly seed: number;
+  readonly scale: number;
+  readonly logger?: RunLogger;
+  readonly signal?: AbortSignal;
+  /** Step-by-step progress for a terminal. */
+  readonly onStep?: (step: string) => void;
+}
+
+export interface DemoResult {
+  readonly manifest: GroundTruth;
+  readonly ingested: readonly IngestResult[];
+  readonly runs: readonly RunSummary[];
+  readonly gates: readonly GateOutcome[];
+  readonly durationsMs: Readonly<Record<string, number>>;
+}
+
+/**
+ * The platform's main flow on one warehouse: generate sample data → ingest the exports into
+ * bronze → install reference data → run every job of the bundle (SQL tasks plus their quality
+ * gates) → return what happened. The same code runs on DuckDB and through the Databricks driver.
+ */
+export async function runDemoPipeline(options: DemoOptions): Promise<DemoResult> {
+  const { warehouse } = options;
+  const durations: Record<string, number> = {};
+  const timed = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
+    options.onStep?.(step);
+    const started = performance.now();
+    try {
+      return await fn();
+    } finally {
+      durations[step] = Math.round(performance.now() - started);
+    }
+  };
+
+  const dataset = await timed('generate', async () => {
+    const data = generateDataset({ seed: options.seed, scale: options.scale, withholding: monthlyWithholdingCentavos });
+    await writeDataset(options.exportDir, data);
+    return data;
+  });
+  const ingested = await timed('ingest', () => ingestDirectory(warehouse, options.exportDir, options.signal ? { signal: options.signal } : {}));
+  await timed('reference data', () => installWithholdingTaxTable(warehouse));
+
+  const bundle = await loadBundle(join(options.repoRoot, 'databricks', 'bundles'), { env: {} });
+  const suites = await loadSuites(join(options.repoRoot, 'databricks', 'quality'));
+  const gates: GateOutcome[] = [];
+  const afterTask = qualityGates(warehouse, suites, gates);
+  const runs: RunSummary[] = [];
+  for (const job of DEMO_JOBS) {
+    const summary = await timed(`job ${job}`, () =>
+      runJob(warehouse, bundle, job, {
+        target: 'local',
+        afterTask,
+        ...(options.logger ? { logger: options.logger } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      }),
+    );
+    runs.push(summary);
+    if (summary.status !== 'succeeded') break;
+  }
+  return { manifest: dataset.manifest, ingested, runs, gates, durationsMs: durations };
+}
+
+/** The 2023+ monthly withholding table (exact decimals) in the generator's centavo units. */
+function monthlyWithholdingCentavos(taxableCentavos: number): number {
+  const taxable = `${Math.trunc(taxableCentavos / 100)}.${String(Math.abs(taxableCentavos % 100)).padStart(2, '0')}`;
+  return Math.round(Number(withholdingTax('monthly', taxable).tax) * 100);
+}
