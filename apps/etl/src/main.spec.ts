@@ -65,6 +65,31 @@ describe('etl query', () => {
   });
 });
 
+describe('etl demo, run and status', () => {
+  it('runs the pipeline, reports it as JSON, and status lists the runs', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'etl-demo-'));
+    const demo = await etl(['demo', '--data-dir', dataDir, '--scale', '1500', '--seed', '3', '--skip-endpoint-check', '--json']);
+    expect(demo.stderr).toBe('');
+    expect(demo.code).toBe(0);
+    const summary = JSON.parse(demo.stdout) as { quarantine_matches_ground_truth: boolean; jobs: { status: string }[]; rows: Record<string, number> };
+    expect(summary.quarantine_matches_ground_truth).toBe(true);
+    expect(summary.jobs.map((j) => j.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(summary.rows['gold.finance.bir_monthly']).toBe(12);
+
+    const rerun = await etl(['run', 'month_end_close', '--target', 'local', '--data-dir', dataDir, '--json']);
+    expect(rerun.code).toBe(0);
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ job: 'month_end_close', status: 'succeeded' });
+
+    const status = await etl(['status', '--target', 'local', '--data-dir', dataDir, '--json']);
+    const runs = JSON.parse(status.stdout) as { job: string; status: string }[];
+    expect(runs.map((r) => r.job).sort()).toEqual(['bir_etl', 'month_end_close', 'month_end_close', 'scout_daily_sync']);
+
+    const unknown = await etl(['run', 'no_such_job', '--target', 'local', '--data-dir', dataDir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^error: \[UNKNOWN_JOB\].*no_such_job/);
+  }, 120_000);
+});
+
 describe('the etl bin', () => {
   it('runs from a fresh checkout with no build (npx etl)', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'etl-bin-'));
