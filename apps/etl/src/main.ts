@@ -7,6 +7,7 @@ import { registerDemoCommand } from './commands/demo.js';
 import { registerDqCommand } from './commands/dq.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerQueryCommand } from './commands/query.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerWarehouseCommand } from './commands/warehouse.js';
@@ -40,6 +41,7 @@ export function buildProgram(ctx: CliContext, stderr: (text: string) => void): C
   registerStatusCommand(program, ctx);
   registerDqCommand(program, ctx);
   registerBirCommand(program, ctx);
+  registerReportCommand(program, ctx);
   registerWarehouseCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;

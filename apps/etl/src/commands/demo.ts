@@ -6,6 +6,7 @@ import { openWarehouse, type QueryResult, type Warehouse } from '@odoo-ce/wareho
 import { CliExit, type CliContext } from '../context.js';
 import { formatTable, rowsToJson } from '../format.js';
 import { runDemoPipeline, type DemoResult } from '../pipeline/demo-pipeline.js';
+import { writeReport } from '../report/index.js';
 import { parsePositiveInt } from './query.js';
 
 const SILVER_TABLES = ['finance.partners', 'finance.moves', 'finance.move_lines', 'finance.payslips', 'finance.payslip_lines', 'scout.transactions', 'scout.transactions_quarantine'];
@@ -44,6 +45,17 @@ export function registerDemoCommand(program: Command, ctx: CliContext, repoRoot:
           onStep: (step) => log.info({ event: 'demo.step', step }),
         });
         summary = await summarize(warehouse, result, dataDir);
+        summary.report = await writeReport(warehouse, {
+          out: join(dataDir, 'report.html'),
+          runInfo: {
+            target: 'local',
+            warehouse: `DuckDB · ${dataDir}`,
+            label: `demo · seed ${opts.seed} · ${opts.scale} Scout transactions`,
+            runIds: result.runs.map((r) => r.runId),
+            stepDurationsMs: result.durationsMs,
+          },
+          onProblems: (problems) => log.warn({ event: 'report.problems', problems }),
+        });
       } finally {
         await warehouse.close();
       }
@@ -70,6 +82,7 @@ interface DemoSummary {
   bir_2550q_latest: Record<string, unknown> | null;
   step_durations_ms: Readonly<Record<string, number>>;
   endpoint_check?: { identical: boolean; rows: number; via: string };
+  report?: string;
   duration_ms?: number;
 }
 
@@ -188,6 +201,7 @@ function render(s: DemoSummary): string {
       `allowable input ${php(q['line60_allowable_input_tax'])}, net VAT payable ${php(q['line61_net_vat_payable'])}`);
   }
   if (s.endpoint_check) lines.push('', `Databricks SQL driver via ${s.endpoint_check.via}: ${s.endpoint_check.rows} gold rows, ${s.endpoint_check.identical ? 'identical to DuckDB' : 'DIFFERENT from DuckDB'}`);
+  if (s.report) lines.push('', `Report: ${s.report} (open it in a browser; it works offline)`);
   lines.push('', `Data: ${s.data_dir} (one .duckdb file per catalog). Try: npx etl query --data-dir ${s.data_dir} "select * from gold.finance.bir_monthly"`);
   if (s.duration_ms !== undefined) lines.push(`Done in ${(s.duration_ms / 1000).toFixed(1)} s.`);
   return lines.join('\n');

@@ -47,7 +47,7 @@ describe('databricks/bundles', () => {
       ['bir_2550q_aggregation'],
       ['silver_to_gold'],
     ]);
-    expect(buildJobDag(job(bundle, 'scout_daily_sync')).layers).toEqual([['transaction_ingestion'], ['expense_categorization', 'vendor_enrichment'], ['silver_to_gold']]);
+    expect(buildJobDag(job(bundle, 'scout_daily_sync')).layers).toEqual([['transaction_ingestion'], ['expense_categorization', 'vendor_enrichment'], ['agency_summary']]);
     expect(buildJobDag(job(bundle, 'month_end_close')).layers).toEqual([['accounts_payable', 'general_ledger'], ['month_end_close'], ['silver_to_gold']]);
     const bir = bundle.jobs['bir_etl']?.tasks.find((t) => t.key === 'bir_1601c_ingestion');
     expect(bir?.sql?.parameters).toEqual({ code_basic: 'BASIC', code_thirteenth: 'THIRTEENTH', code_de_minimis: 'DEMINIMIS', code_sss: 'SSS', code_philhealth: 'PHIC', code_hdmf: 'HDMF', code_tax: 'WTAX' });
