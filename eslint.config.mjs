@@ -36,7 +36,8 @@ export default [
             { sourceTag: 'scope:bundle', onlyDependOnLibsWithTags: ['scope:warehouse', 'scope:common'], bannedExternalImports: ENGINE_SDKS },
             { sourceTag: 'scope:data-quality', onlyDependOnLibsWithTags: ['scope:warehouse', 'scope:common'], bannedExternalImports: ENGINE_SDKS },
             { sourceTag: 'scope:feature-engineering', onlyDependOnLibsWithTags: ['scope:warehouse', 'scope:common'], bannedExternalImports: ENGINE_SDKS },
-            { sourceTag: 'scope:connectors', onlyDependOnLibsWithTags: ['scope:warehouse', 'scope:common'], bannedExternalImports: ENGINE_SDKS },
+            // connectors/odoo/testing serves sample data from its local Odoo-protocol server.
+            { sourceTag: 'scope:connectors', onlyDependOnLibsWithTags: ['scope:warehouse', 'scope:common', 'scope:sample-data'], bannedExternalImports: ENGINE_SDKS },
             { sourceTag: 'scope:ml', onlyDependOnLibsWithTags: ['scope:feature-engineering', 'scope:warehouse', 'scope:common'], bannedExternalImports: ENGINE_SDKS },
             { sourceTag: 'scope:sample-data', onlyDependOnLibsWithTags: ['scope:warehouse', 'scope:common'], bannedExternalImports: ENGINE_SDKS },
             { sourceTag: 'type:app', bannedExternalImports: ENGINE_SDKS },

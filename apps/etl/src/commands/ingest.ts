@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { formatTable } from '../format.js';
+import { registerIngestOdooCommand } from './ingest-odoo.js';
 
 /** `etl ingest files <dir>` — export files (NDJSON/CSV/Parquet) → bronze, skipping files already ingested. */
 export function registerIngestCommand(program: Command, ctx: CliContext): void {
@@ -28,4 +29,5 @@ export function registerIngestCommand(program: Command, ctx: CliContext): void {
         await warehouse.close();
       }
     });
+  registerIngestOdooCommand(ingest, ctx);
 }

@@ -2,6 +2,8 @@
 -- Odoo renders empty values as `false` and many2one as `[id, "name"]`: TRY_CAST('false' AS …) is NULL,
 -- and `$.field[0]` of `false` is NULL, so both arrive as SQL NULL here.
 -- Idempotent: each table is replaced from bronze, so a rerun converges to the same rows.
+-- A record deleted in Odoo arrives as a tombstone (the last version plus "_deleted": true, ingested
+-- later) from the connector's id reconciliation: it ranks first and is then filtered out.
 
 CREATE SCHEMA IF NOT EXISTS {{catalog.silver}}.finance;
 
@@ -19,7 +21,7 @@ FROM (
   SELECT _id, _raw, row_number() OVER (PARTITION BY _id ORDER BY _version DESC, _ingested_at DESC) AS version_rank
   FROM {{catalog.bronze}}.odoo.res_partner
 ) AS latest
-WHERE version_rank = 1;
+WHERE version_rank = 1 AND {{ json(_raw, '$._deleted') }} IS NULL;
 
 CREATE OR REPLACE TABLE {{catalog.silver}}.finance.taxes AS
 SELECT
@@ -33,7 +35,7 @@ FROM (
   SELECT _id, _raw, row_number() OVER (PARTITION BY _id ORDER BY _version DESC, _ingested_at DESC) AS version_rank
   FROM {{catalog.bronze}}.odoo.account_tax
 ) AS latest
-WHERE version_rank = 1;
+WHERE version_rank = 1 AND {{ json(_raw, '$._deleted') }} IS NULL;
 
 CREATE OR REPLACE TABLE {{catalog.silver}}.finance.accounts AS
 SELECT
@@ -45,7 +47,7 @@ FROM (
   SELECT _id, _raw, row_number() OVER (PARTITION BY _id ORDER BY _version DESC, _ingested_at DESC) AS version_rank
   FROM {{catalog.bronze}}.odoo.account_account
 ) AS latest
-WHERE version_rank = 1;
+WHERE version_rank = 1 AND {{ json(_raw, '$._deleted') }} IS NULL;
 
 CREATE OR REPLACE TABLE {{catalog.silver}}.finance.tax_tags AS
 SELECT DISTINCT
@@ -73,7 +75,7 @@ FROM (
   SELECT _id, _raw, row_number() OVER (PARTITION BY _id ORDER BY _version DESC, _ingested_at DESC) AS version_rank
   FROM {{catalog.bronze}}.odoo.account_move
 ) AS latest
-WHERE version_rank = 1;
+WHERE version_rank = 1 AND {{ json(_raw, '$._deleted') }} IS NULL;
 
 CREATE OR REPLACE TABLE {{catalog.silver}}.finance.move_lines AS
 SELECT
@@ -95,7 +97,7 @@ FROM (
   SELECT _id, _raw, row_number() OVER (PARTITION BY _id ORDER BY _version DESC, _ingested_at DESC) AS version_rank
   FROM {{catalog.bronze}}.odoo.account_move_line
 ) AS latest
-WHERE version_rank = 1;
+WHERE version_rank = 1 AND {{ json(_raw, '$._deleted') }} IS NULL;
 
 -- One row per (line, tag): the 2550Q sums balances by tag name. Tags per line are few, so the
 -- join against the tag list (a handful of rows) replaces an engine-specific JSON explode.
@@ -114,7 +116,7 @@ FROM (
   SELECT _id, _raw, row_number() OVER (PARTITION BY _id ORDER BY _version DESC, _ingested_at DESC) AS version_rank
   FROM {{catalog.bronze}}.odoo.hr_employee
 ) AS latest
-WHERE version_rank = 1;
+WHERE version_rank = 1 AND {{ json(_raw, '$._deleted') }} IS NULL;
 
 CREATE OR REPLACE TABLE {{catalog.silver}}.finance.payslips AS
 SELECT
@@ -129,7 +131,7 @@ FROM (
   SELECT _id, _raw, row_number() OVER (PARTITION BY _id ORDER BY _version DESC, _ingested_at DESC) AS version_rank
   FROM {{catalog.bronze}}.odoo.hr_payslip
 ) AS latest
-WHERE version_rank = 1;
+WHERE version_rank = 1 AND {{ json(_raw, '$._deleted') }} IS NULL;
 
 CREATE OR REPLACE TABLE {{catalog.silver}}.finance.payslip_lines AS
 SELECT
@@ -142,4 +144,4 @@ FROM (
   SELECT _id, _raw, row_number() OVER (PARTITION BY _id ORDER BY _version DESC, _ingested_at DESC) AS version_rank
   FROM {{catalog.bronze}}.odoo.hr_payslip_line
 ) AS latest
-WHERE version_rank = 1;
+WHERE version_rank = 1 AND {{ json(_raw, '$._deleted') }} IS NULL;
