@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { FakeOdooServer, loadSampleOdooDataset } from '@odoo-ce/connectors/odoo/testing';
 import { describe, expect, it } from 'vitest';
 import { defaultContext } from './context.js';
 import { main } from './main.js';
@@ -87,6 +88,38 @@ describe('etl demo, run and status', () => {
     const unknown = await etl(['run', 'no_such_job', '--target', 'local', '--data-dir', dataDir]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^error: \[UNKNOWN_JOB\].*no_such_job/);
+  }, 120_000);
+});
+
+describe('etl ingest odoo', () => {
+  it('lands Odoo records from the local Odoo-protocol server that the bir_etl job then processes', async () => {
+    const server = await FakeOdooServer.start({ dataset: loadSampleOdooDataset({ seed: 5, scale: 1500 }), apiKey: 'local-test-key-42' });
+    try {
+      const dataDir = mkdtempSync(join(tmpdir(), 'etl-odoo-'));
+      const env = { ODOO_URL: server.url, ODOO_DB: 'odoo', ODOO_USERNAME: 'etl-bot@example.ph', ODOO_API_KEY: 'local-test-key-42' };
+      const first = await etl(['ingest', 'odoo', '--data-dir', dataDir, '--json'], env);
+      expect(first.stderr).toBe('');
+      expect(first.code).toBe(0);
+      expect(first.stdout).not.toContain('local-test-key-42');
+      // The job needs the withholding reference table, which `etl demo` installs; install it the same way.
+      const { installWithholdingTaxTable } = await import('@odoo-ce/data-quality');
+      const { openWarehouse } = await import('@odoo-ce/warehouse');
+      const wh = await openWarehouse({ layout: { catalogs: { bronze: 'bronze', silver: 'silver', gold: 'gold', platinum: 'platinum', sandbox: 'sandbox' }, ops: { catalog: 'ops', schema: 'ops' } }, warehouse: { engine: 'duckdb', dataDir } });
+      await installWithholdingTaxTable(wh);
+      await wh.close();
+      const run = await etl(['run', 'bir_etl', '--target', 'local', '--data-dir', dataDir, '--json'], env);
+      expect(run.code).toBe(0);
+      expect(JSON.parse(run.stdout)).toMatchObject({ status: 'succeeded' });
+      const months = await etl(['query', '--data-dir', dataDir, '--json', 'select count(*) as n from gold.finance.bir_monthly'], env);
+      expect(months.stdout).toBe('[{"n":12}]');
+
+      const wrongKey = await etl(['ingest', 'odoo', '--data-dir', dataDir], { ...env, ODOO_API_KEY: 'not-the-right-key' });
+      expect(wrongKey.code).toBe(1);
+      expect(wrongKey.stderr).toContain('AUTH_FAILED');
+      expect(wrongKey.stderr).not.toContain('not-the-right-key');
+    } finally {
+      await server.close();
+    }
   }, 120_000);
 });
 
