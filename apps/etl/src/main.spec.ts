@@ -1,9 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FakeOdooServer, loadSampleOdooDataset } from '@odoo-ce/connectors/odoo/testing';
+import { installWithholdingTaxTable } from '@odoo-ce/data-quality';
+import { openWarehouse } from '@odoo-ce/warehouse';
 import { describe, expect, it } from 'vitest';
 import { defaultContext } from './context.js';
 import { main } from './main.js';
@@ -91,6 +93,27 @@ describe('etl demo, run and status', () => {
   }, 120_000);
 });
 
+describe('etl bir', () => {
+  it('withholding: exact decimals, and bad input names the option', async () => {
+    expect((await etl(['bir', 'withholding', '--period', 'monthly', '--taxable', '33333', '--json'])).stdout).toBe('{"period":"monthly","taxable_compensation":"33333.00","tax":"1875.00"}');
+    const bad = await etl(['bir', 'withholding', '--period', 'yearly', '--taxable', 'abc']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--period "yearly"');
+  });
+
+  it('vat-2550q computes the return from a quarter of totals', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vat-'));
+    const file = join(dir, 'q.json');
+    writeFileSync(file, JSON.stringify({ vatable_sales: '1000000.00', exempt_sales: '200000.00', purchases: { domestic_goods: '500000.00' }, creditable_vat_withheld: '1000.00' }));
+    const ok = await etl(['bir', 'vat-2550q', '--input', file, '--json']);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ output_vat: '120000.00', line50_current_input_tax: '60000.00', line61_net_vat_payable: '60000.00', line21_tax_still_payable: '59000.00' });
+    writeFileSync(file, JSON.stringify({ vatable_sales: 'a lot' }));
+    const bad = await etl(['bir', 'vat-2550q', '--input', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('vatable_sales = "a lot"');
+  });
+});
+
 describe('etl ingest odoo', () => {
   it('lands Odoo records from the local Odoo-protocol server that the bir_etl job then processes', async () => {
     const server = await FakeOdooServer.start({ dataset: loadSampleOdooDataset({ seed: 5, scale: 1500 }), apiKey: 'local-test-key-42' });
@@ -102,8 +125,6 @@ describe('etl ingest odoo', () => {
       expect(first.code).toBe(0);
       expect(first.stdout).not.toContain('local-test-key-42');
       // The job needs the withholding reference table, which `etl demo` installs; install it the same way.
-      const { installWithholdingTaxTable } = await import('@odoo-ce/data-quality');
-      const { openWarehouse } = await import('@odoo-ce/warehouse');
       const wh = await openWarehouse({ layout: { catalogs: { bronze: 'bronze', silver: 'silver', gold: 'gold', platinum: 'platinum', sandbox: 'sandbox' }, ops: { catalog: 'ops', schema: 'ops' } }, warehouse: { engine: 'duckdb', dataDir } });
       await installWithholdingTaxTable(wh);
       await wh.close();

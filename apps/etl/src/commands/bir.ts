@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { Decimal, MAX_TAXABLE_SCALE, WITHHOLDING_PERIODS, WITHHOLDING_TAX_TABLE, withholdingTax, type WithholdingPeriod } from '@odoo-ce/data-quality';
+import { DataQualityError, Decimal, MAX_TAXABLE_SCALE, vat2550q, WITHHOLDING_PERIODS, WITHHOLDING_TAX_TABLE, withholdingTax, type WithholdingPeriod } from '@odoo-ce/data-quality';
 import { CliExit } from '../context.js';
 import type { CliDeps } from './dq.js';
 
@@ -20,6 +21,7 @@ interface WithholdingOptions {
  */
 export function registerBirCommand(program: Command, deps: Pick<CliDeps, 'print'>): void {
   const bir = program.command('bir').description('Philippine BIR helpers (bir-rules.md)');
+  registerVat2550qCommand(bir, deps);
   bir
     .command('withholding')
     .description('withholding tax on compensation for one pay period')
@@ -42,6 +44,35 @@ export function registerBirCommand(program: Command, deps: Pick<CliDeps, 'print'
       const b = WITHHOLDING_TAX_TABLE.find((x) => x.period === result.period && x.bracket === result.bracket);
       const rule = b ? `${b.fixed} + ${percent(b.rate)}% over ${b.lower}` : '';
       deps.print(`period: ${result.period}\ntaxable compensation: ${result.taxable_compensation}\nbracket: ${result.bracket} (${rule})\ntax: ${result.tax}`);
+    });
+}
+
+/**
+ * `etl bir vat-2550q --input <file.json> [--json]` — a 2550Q from a quarter's totals (decimal
+ * strings; absent = 0), per bir-rules.md §3.2, each tax half-up to centavos. Exit 2 on bad input,
+ * naming every bad field with its value.
+ */
+export function registerVat2550qCommand(bir: Command, deps: Pick<CliDeps, 'print'>): void {
+  bir
+    .command('vat-2550q')
+    .description('quarterly VAT return (2550Q) lines from a quarter of totals')
+    .requiredOption('--input <file>', 'JSON: vatable_sales, zero_rated_sales, exempt_sales, purchases{…}, input_tax_carried_over, creditable_vat_withheld')
+    .option('--json', 'print the lines as JSON')
+    .action((opts: { input: string; json?: boolean }) => {
+      let input: unknown;
+      try {
+        input = JSON.parse(readFileSync(opts.input, 'utf8'));
+      } catch (error) {
+        throw new CliExit(`--input "${opts.input}" is not a readable JSON file: ${error instanceof Error ? error.message : String(error)}`, 2);
+      }
+      let lines: ReturnType<typeof vat2550q>;
+      try {
+        lines = vat2550q(input);
+      } catch (error) {
+        if (error instanceof DataQualityError) throw new CliExit(error.message, 2);
+        throw error;
+      }
+      deps.print(opts.json ? JSON.stringify(lines) : Object.entries(lines).map(([k, v]) => `${k}: ${v}`).join('\n'));
     });
 }
 
