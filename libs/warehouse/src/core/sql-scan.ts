@@ -4,8 +4,11 @@
  * It is not a parser: it only separates "code" from "not code".
  */
 
-/** A run of the input: `code` is SQL text, everything else is copied verbatim. */
-interface Segment {
+/**
+ * A run of the input: `code` is SQL text; `string` a quoted literal, `identifier` a `"…"` or
+ * backtick-quoted identifier, `comment` a `--` or `/* … *\/` comment, each with its quotes.
+ */
+export interface Segment {
   readonly kind: 'code' | 'string' | 'identifier' | 'comment';
   readonly text: string;
   readonly start: number;
@@ -149,4 +152,15 @@ export function rewriteParameterMarkers(sql: string, names: ReadonlySet<string>,
 /** True when the SQL has at least one code character (not only whitespace and comments). */
 export function hasCode(sql: string): boolean {
   return segments(sql).some((s) => s.kind !== 'comment' && s.text.trim() !== '');
+}
+
+/**
+ * Splits SQL into runs of code, string literals, quoted identifiers and comments. Joining every
+ * `text` gives the input back, so callers can rewrite code runs and copy the rest verbatim.
+ *
+ * @example
+ * scanSql("select `a` from t -- x").map((s) => s.kind); // ['code', 'identifier', 'code', 'comment']
+ */
+export function scanSql(sql: string): readonly Segment[] {
+  return segments(sql);
 }

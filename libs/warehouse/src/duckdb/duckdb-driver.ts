@@ -6,7 +6,7 @@ import type { DialectAdapter } from '../core/adapter.js';
 import { DuckDbAdapter } from '../core/adapter.js';
 import type { WarehouseConnection, WarehouseDialect, WarehouseDriver } from '../core/dialect.js';
 import { WarehouseError } from '../core/errors.js';
-import { rewriteParameterMarkers } from '../core/sql-scan.js';
+import { findParameterMarkers, rewriteParameterMarkers } from '../core/sql-scan.js';
 import type { ColumnInfo, CompiledQuery, ExecuteOptions, QueryResult, StreamOptions } from '../core/types.js';
 import { bindParameter, canonicalValue } from './values.js';
 
@@ -207,7 +207,10 @@ export class DuckDbConnection implements WarehouseConnection {
   }
 
   async #start(query: CompiledQuery, stream: boolean): Promise<DuckDBResult> {
-    const names = new Set(Object.keys(query.parameters));
+    // Bind only parameters the statement mentions: DuckDB rejects extra named values ("Failed to
+    // retrieve bind parameter index"), while Databricks ignores them.
+    const mentioned = new Set(findParameterMarkers(query.sql).map((m) => m.name));
+    const names = new Set(Object.keys(query.parameters).filter((n) => mentioned.has(n)));
     const values: Record<string, DuckDBValue> = {};
     const casts = new Map<string, string | undefined>();
     for (const name of names) {

@@ -18,7 +18,8 @@ export const canonicalValue: DuckDBValueConverter<unknown> = (value: DuckDBValue
   switch (type.typeId) {
     case DuckDBTypeId.DECIMAL:
     case DuckDBTypeId.DATE:
-      return String(value);
+      // Row conversion hands SQL NULL to the converter too: keep it null, not 'null'.
+      return value === null ? null : String(value);
     default:
       return JSDuckDBValueConverter(value, type, converter as unknown as DuckDBValueConverter<JS>);
   }
@@ -53,7 +54,8 @@ export function bindParameter(value: ParameterValue): BoundParameter {
     return { value: value.value, cast: CAST[value.type](value.value) };
   }
   if (typeof value === 'number') {
-    if (Number.isInteger(value)) return { value: BigInt(value), cast: value >= -(2 ** 31) && value < 2 ** 31 ? 'INTEGER' : 'BIGINT' };
+    // Like DBSQLParameter: integers beyond 2^53 are not exact, so they travel as DOUBLE (not an overflowing BIGINT).
+    if (Number.isSafeInteger(value)) return { value: BigInt(value), cast: value >= -(2 ** 31) && value < 2 ** 31 ? 'INTEGER' : 'BIGINT' };
     return { value: String(value), cast: 'DOUBLE' };
   }
   if (typeof value === 'bigint') return { value, cast: 'BIGINT' };

@@ -1,0 +1,5 @@
+/**
+ * `@odoo-ce/warehouse/endpoint` — a local Databricks SQL endpoint: an HTTPS Thrift TCLIService
+ * backed by DuckDB that the real `@databricks/sql` client talks to unchanged.
+ */
+export { startLocalEndpoint, type LocalEndpoint, type LocalEndpointOptions, type LocalEndpointStats } from './local-endpoint.js';
