@@ -1,4 +1,5 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { loadOdooSettings, OdooClient, syncOdoo } from '@odoo-ce/connectors/odoo';
 import { CliExit, type CliContext } from '../context.js';
 import { formatTable } from '../format.js';
 import { parsePositiveInt } from './query.js';
@@ -34,7 +35,6 @@ export function registerIngestOdooCommand(ingest: Command, ctx: CliContext): voi
     .option('--full-reconcile', 'also compare every id with Odoo now and tombstone deleted records')
     .option('--json', 'print the per-model results as JSON')
     .action(async (opts: IngestOdooOptions) => {
-      const { loadOdooSettings, OdooClient, syncOdoo } = await import('@odoo-ce/connectors/odoo');
       const settings = loadOdooSettings(ctx.env);
       const config = ctx.loadConfig(opts);
       const logger = ctx.logger(config, { source: 'odoo' });

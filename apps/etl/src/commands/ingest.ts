@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { ingestDirectory } from '@odoo-ce/connectors/files';
 import type { CliContext } from '../context.js';
 import { formatTable } from '../format.js';
 import { registerIngestOdooCommand } from './ingest-odoo.js';
@@ -15,7 +16,6 @@ export function registerIngestCommand(program: Command, ctx: CliContext): void {
     .option('--source <name>', 'value of the _source lineage column', 'google_drive_exports')
     .option('--json', 'print the results as JSON')
     .action(async (dir: string, opts: { target?: string; dataDir?: string; source: string; json?: boolean }) => {
-      const { ingestDirectory } = await import('@odoo-ce/connectors/files');
       const warehouse = await ctx.openWarehouse(opts);
       try {
         const results = await ingestDirectory(warehouse, dir, { source: opts.source });
