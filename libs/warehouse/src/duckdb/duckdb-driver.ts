@@ -6,9 +6,8 @@ import type { DialectAdapter } from '../core/adapter.js';
 import { DuckDbAdapter } from '../core/adapter.js';
 import type { WarehouseConnection, WarehouseDialect, WarehouseDriver } from '../core/dialect.js';
 import { WarehouseError } from '../core/errors.js';
-import { findParameterMarkers, rewriteParameterMarkers } from '../core/sql-scan.js';
 import type { ColumnInfo, CompiledQuery, ExecuteOptions, QueryResult, StreamOptions } from '../core/types.js';
-import { bindParameter, canonicalValue } from './values.js';
+import { canonicalValue, duckDbStatement } from './values.js';
 
 export interface DuckDbConfig {
   /**
@@ -207,20 +206,8 @@ export class DuckDbConnection implements WarehouseConnection {
   }
 
   async #start(query: CompiledQuery, stream: boolean): Promise<DuckDBResult> {
-    // Bind only parameters the statement mentions: DuckDB rejects extra named values ("Failed to
-    // retrieve bind parameter index"), while Databricks ignores them.
-    const mentioned = new Set(findParameterMarkers(query.sql).map((m) => m.name));
-    const names = new Set(Object.keys(query.parameters).filter((n) => mentioned.has(n)));
-    const values: Record<string, DuckDBValue> = {};
-    const casts = new Map<string, string | undefined>();
-    for (const name of names) {
-      const bound = bindParameter(query.parameters[name] ?? null);
-      values[name] = bound.value;
-      casts.set(name, bound.cast);
-    }
-    const sql = names.size === 0 ? query.sql : rewriteParameterMarkers(query.sql, names, (n) => (casts.get(n) ? `CAST($${n} AS ${casts.get(n)})` : `$${n}`));
-    const args = names.size === 0 ? undefined : values;
-    return stream ? this.raw.stream(sql, args) : this.raw.run(sql, args);
+    const { sql, values } = duckDbStatement(query);
+    return stream ? this.raw.stream(sql, values) : this.raw.run(sql, values);
   }
 
   /** Runs `fn`, interrupting the statement on the engine if `signal` aborts; maps engine errors. */

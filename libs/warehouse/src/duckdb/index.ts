@@ -1,2 +1,2 @@
 export { duckDbDialect, DuckDbDriver, DuckDbConnection, type DuckDbConfig } from './duckdb-driver.js';
-export { canonicalValue, bindParameter } from './values.js';
+export { canonicalValue, bindParameter, duckDbStatement } from './values.js';

@@ -7,7 +7,8 @@ import {
   type DuckDBValueConverter,
   type JS,
 } from '@duckdb/node-api';
-import { isTypedParameter, type ParameterType, type ParameterValue } from '../core/types.js';
+import { findParameterMarkers, rewriteParameterMarkers } from '../core/sql-scan.js';
+import { isTypedParameter, type CompiledQuery, type ParameterType, type ParameterValue } from '../core/types.js';
 
 /**
  * DuckDB value → the platform's canonical JS value (see core/types.ts). Differs from the SDK's
@@ -63,4 +64,24 @@ export function bindParameter(value: ParameterValue): BoundParameter {
   if (typeof value === 'boolean') return { value, cast: 'BOOLEAN' };
   if (value instanceof Uint8Array) return { value: blobValue(value) };
   return { value, cast: 'VARCHAR' };
+}
+
+/**
+ * The DuckDB SQL and values for a compiled query: bound named parameters become `$name`
+ * (cast to their type), exactly as the DuckDB driver binds them. Parameters the statement does
+ * not mention are ignored, as Databricks does.
+ */
+export function duckDbStatement(query: CompiledQuery): { sql: string; values: Record<string, DuckDBValue> | undefined } {
+  const mentioned = new Set(findParameterMarkers(query.sql).map((m) => m.name));
+  const names = new Set(Object.keys(query.parameters).filter((n) => mentioned.has(n)));
+  if (names.size === 0) return { sql: query.sql, values: undefined };
+  const values: Record<string, DuckDBValue> = {};
+  const casts = new Map<string, string | undefined>();
+  for (const name of names) {
+    const bound = bindParameter(query.parameters[name] ?? null);
+    values[name] = bound.value;
+    casts.set(name, bound.cast);
+  }
+  const sql = rewriteParameterMarkers(query.sql, names, (n) => (casts.get(n) ? `CAST($${n} AS ${casts.get(n)})` : `$${n}`));
+  return { sql, values };
 }

@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ResultReturnType, type DuckDBDataChunk, type DuckDBResult, type DuckDBValue } from '@duckdb/node-api';
+import { ResultReturnType, type DuckDBDataChunk, type DuckDBResult } from '@duckdb/node-api';
 import { WarehouseError } from '../core/errors.js';
-import { findParameterMarkers, rewriteParameterMarkers } from '../core/sql-scan.js';
 import type { CompiledQuery } from '../core/types.js';
 import type { DuckDbConnection } from '../duckdb/index.js';
-import { bindParameter } from '../duckdb/index.js';
+import { duckDbStatement } from '../duckdb/index.js';
 import { changedRowsColumns, ResultEncoder, resultColumns, type ChunkSlice, type Page } from './result-encoding.js';
 import { sqlStateOf } from './sql-state.js';
 import {
@@ -62,26 +61,6 @@ export function failureOf(error: unknown): Failure {
   if (typeof given === 'string') return { message, sqlState: given };
   if (error instanceof RangeError) return { message, sqlState: '22003' };
   return { message, sqlState: sqlStateOf(message) };
-}
-
-/**
- * The DuckDB SQL and values for a compiled query: bound named parameters become `$name`
- * (cast to their type), exactly as the DuckDB driver binds them. Parameters the statement does
- * not mention are ignored, as Databricks does.
- */
-export function duckDbStatement(query: CompiledQuery): { sql: string; values: Record<string, DuckDBValue> | undefined } {
-  const mentioned = new Set(findParameterMarkers(query.sql).map((m) => m.name));
-  const names = new Set(Object.keys(query.parameters).filter((n) => mentioned.has(n)));
-  if (names.size === 0) return { sql: query.sql, values: undefined };
-  const values: Record<string, DuckDBValue> = {};
-  const casts = new Map<string, string | undefined>();
-  for (const name of names) {
-    const bound = bindParameter(query.parameters[name] ?? null);
-    values[name] = bound.value;
-    casts.set(name, bound.cast);
-  }
-  const sql = rewriteParameterMarkers(query.sql, names, (n) => (casts.get(n) ? `CAST($${n} AS ${casts.get(n)})` : `$${n}`));
-  return { sql, values };
 }
 
 /** Reads a streaming DuckDB result page by page, one chunk ahead so the end is known exactly. */
