@@ -201,8 +201,8 @@ function render(s: DemoSummary): string {
       `allowable input ${php(q['line60_allowable_input_tax'])}, net VAT payable ${php(q['line61_net_vat_payable'])}`);
   }
   if (s.endpoint_check) lines.push('', `Databricks SQL driver via ${s.endpoint_check.via}: ${s.endpoint_check.rows} gold rows, ${s.endpoint_check.identical ? 'identical to DuckDB' : 'DIFFERENT from DuckDB'}`);
-  if (s.report) lines.push('', `Report: ${s.report} (open it in a browser; it works offline)`);
   lines.push('', `Data: ${s.data_dir} (one .duckdb file per catalog). Try: npx etl query --data-dir ${s.data_dir} "select * from gold.finance.bir_monthly"`);
   if (s.duration_ms !== undefined) lines.push(`Done in ${(s.duration_ms / 1000).toFixed(1)} s.`);
+  if (s.report) lines.push('', `Report: ${s.report} (open it in a browser; it works offline)`);
   return lines.join('\n');
 }

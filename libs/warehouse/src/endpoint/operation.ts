@@ -6,6 +6,7 @@ import type { DuckDbConnection } from '../duckdb/index.js';
 import { duckDbStatement } from '../duckdb/index.js';
 import { changedRowsColumns, ResultEncoder, resultColumns, type ChunkSlice, type Page } from './result-encoding.js';
 import { sqlStateOf } from './sql-state.js';
+import type { TranslatedStatement } from './sql-translate.js';
 import {
   EXECUTE_STATEMENT,
   TOperationState,
@@ -297,7 +298,10 @@ export class Operation {
       return;
     }
     const { sql, values } = duckDbStatement(query);
-    const result = await this.#duck(() => connection.raw.stream(sql, values));
+    const replaceTable = (query as TranslatedStatement).replaceTable;
+    const result = replaceTable
+      ? await this.#duck(() => replaceRows(connection, replaceTable, sql, values))
+      : await this.#duck(() => connection.raw.stream(sql, values));
     switch (result.returnType) {
       case ResultReturnType.QUERY_RESULT:
         this.#encoder = new ResultEncoder(resultColumns(result.deduplicatedColumnNames(), result.columnTypes()), this.format);
@@ -344,5 +348,19 @@ export class Operation {
     const lease = this.#lease;
     this.#lease = undefined;
     lease?.release();
+  }
+}
+
+/** INSERT OVERWRITE on DuckDB: DELETE + INSERT INTO in one transaction (the insert runs fully here). */
+async function replaceRows(connection: DuckDbConnection, table: string, sql: string, values: Parameters<DuckDbConnection['raw']['run']>[1]): Promise<DuckDBResult> {
+  await connection.raw.run('BEGIN TRANSACTION');
+  try {
+    await connection.raw.run(`DELETE FROM ${table}`);
+    const result = await connection.raw.run(sql, values);
+    await connection.raw.run('COMMIT');
+    return result;
+  } catch (error) {
+    await connection.raw.run('ROLLBACK').catch(() => undefined);
+    throw error;
   }
 }

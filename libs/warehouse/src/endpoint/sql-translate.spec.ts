@@ -52,4 +52,10 @@ describe('translateStatement (Databricks SQL → DuckDB)', () => {
     }
     expect(translateStatement('select 1;').sql).toBe('select 1');
   });
+  it('turns INSERT OVERWRITE into INSERT INTO plus a table to empty first', () => {
+    const t = translateStatement('INSERT OVERWRITE `silver`.`scout`.`transactions` (id, amount) SELECT id, amount FROM s');
+    expect(t.sql).toBe('INSERT INTO "silver"."scout"."transactions" (id, amount) SELECT id, amount FROM s');
+    expect(t.replaceTable).toBe('"silver"."scout"."transactions"');
+    expect(translateStatement('insert into t select 1').replaceTable).toBeUndefined();
+  });
 });

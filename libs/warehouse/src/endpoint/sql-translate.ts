@@ -41,7 +41,7 @@ export function ordinalName(n: number): string {
  * translateStatement('select `a b` from t where x = ?', [{ type: 'INTEGER', value: { stringValue: '1' } }]);
  * // → { sql: 'select "a b" from t where x = :_p1', parameters: { _p1: { type: 'INTEGER', value: '1' } } }
  */
-export function translateStatement(statement: string, parameters: readonly TSparkParameter[] = []): CompiledQuery {
+export function translateStatement(statement: string, parameters: readonly TSparkParameter[] = []): TranslatedStatement {
   const statements = splitStatements(statement);
   if (statements.length === 0) throw syntaxError('the statement is empty');
   if (statements.length > 1) {
@@ -53,8 +53,19 @@ export function translateStatement(statement: string, parameters: readonly TSpar
     values[p.name ?? ordinalName(++ordinal)] = parameterValue(p);
   }
   const sql = rewrite((statements[0] as { sql: string }).sql, ordinal > 0);
+  // Spark's INSERT OVERWRITE has no DuckDB twin: run it as DELETE + INSERT INTO in one transaction.
+  const overwrite = INSERT_OVERWRITE.exec(sql);
+  if (overwrite) {
+    const target = overwrite[1] as string;
+    return { ...compiledQuery(`INSERT INTO ${target}${sql.slice(overwrite[0].length)}`, values), replaceTable: target };
+  }
   return compiledQuery(sql, values);
 }
+
+/** A translated statement; `replaceTable` asks the session to empty that table first, atomically. */
+export type TranslatedStatement = CompiledQuery & { readonly replaceTable?: string };
+
+const INSERT_OVERWRITE = /^\s*INSERT\s+OVERWRITE\s+(?:TABLE\s+)?((?:"(?:[^"]|"")*"|\w+)(?:\s*\.\s*(?:"(?:[^"]|"")*"|\w+)){0,2})/i;
 
 function syntaxError(message: string): WarehouseError {
   return new WarehouseError('INVALID_SQL', `[PARSE_SYNTAX_ERROR] ${message}`, { data: { sqlState: '42601' } });
