@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +91,36 @@ describe('etl demo, run and status', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/^error: \[UNKNOWN_JOB\].*no_such_job/);
   }, 120_000);
+});
+
+describe('etl warehouse serve + a target pointed at it', () => {
+  it('serves the local endpoint; --target dev with DATABRICKS_* runs through the real driver; wrong token → AUTH_FAILED', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'etl-serve-'));
+    const child = spawn(process.execPath, [bin, 'warehouse', 'serve', '--token', 'serve-token-1', '--data-dir', dataDir], { env: { ...process.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let buffer = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          buffer += chunk.toString();
+          if (buffer.includes('\n')) resolve(buffer.split('\n')[0] as string);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited early with ${code}`)));
+      });
+      const info = JSON.parse(line) as { host: string; port: number; httpPath: string; certFile: string; token?: string };
+      expect(info).toMatchObject({ host: '127.0.0.1', httpPath: expect.stringMatching(/^\/sql\//) });
+      expect(info.token).toBeUndefined(); // a token the user gave is never printed
+      const env = { DATABRICKS_HOST: `${info.host}:${info.port}`, DATABRICKS_HTTP_PATH: info.httpPath, DATABRICKS_TOKEN: 'serve-token-1', DATABRICKS_CA_CERT_FILE: info.certFile, ETL_CATALOG_PREFIX: '' };
+      expect(await etl(['query', '--target', 'dev', '--json', 'select 42 as x'], env)).toEqual({ code: 0, stdout: '[{"x":42}]', stderr: '' });
+      const denied = await etl(['query', '--target', 'dev', 'select 1'], { ...env, DATABRICKS_TOKEN: 'wrong-token' });
+      expect(denied.code).toBe(1);
+      expect(denied.stderr).toMatch(/^error: \[AUTH_FAILED\]/);
+      expect(denied.stderr).not.toContain('wrong-token');
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+  }, 60_000);
 });
 
 describe('etl bir', () => {
