@@ -5,6 +5,7 @@
  */
 export { BundleError, formatLocation, type BundleErrorCode, type SourceLocation } from './errors.js';
 export { loadBundle, ROOT_FILE_NAMES, type LoadBundleOptions } from './loader/load-bundle.js';
+export { renderBundleConfig } from './loader/render-config.js';
 export type {
   Bundle,
   BundleVariable,
