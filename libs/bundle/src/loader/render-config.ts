@@ -9,7 +9,8 @@ import type { Bundle } from './model.js';
  */
 export function renderBundleConfig(bundle: Bundle): Record<string, unknown> {
   const { bundle: header, variables, ...rest } = bundle.config as { bundle?: Record<string, unknown>; variables?: Record<string, Record<string, unknown>> };
-  const { mode: _mode, target: _target, environment: _environment, ...bundleFields } = header ?? {};
+  // `mode`, `target` and `environment` are runtime fields the loader adds; a config file has none.
+  const bundleFields = Object.fromEntries(Object.entries(header ?? {}).filter(([k]) => !['mode', 'target', 'environment'].includes(k)));
   const renderedVariables = Object.fromEntries(
     Object.entries(variables ?? {}).map(([name, v]) => {
       const { value, ...fields } = v;
