@@ -11,6 +11,7 @@ import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerWarehouseCommand } from './commands/warehouse.js';
+import { registerWebhooksCommand } from './commands/webhooks.js';
 import { CliExit, defaultContext, type CliContext } from './context.js';
 import { loadSuites, qualityGates } from './pipeline/quality-gates.js';
 
@@ -43,6 +44,7 @@ export function buildProgram(ctx: CliContext, stderr: (text: string) => void): C
   registerBirCommand(program, ctx);
   registerReportCommand(program, ctx);
   registerWarehouseCommand(program, ctx);
+  registerWebhooksCommand(program, ctx);
   for (const command of program.commands) command.exitOverride();
   return program;
 }

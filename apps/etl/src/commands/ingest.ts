@@ -3,6 +3,7 @@ import { ingestDirectory } from '@odoo-ce/connectors/files';
 import type { CliContext } from '../context.js';
 import { formatTable } from '../format.js';
 import { registerIngestOdooCommand } from './ingest-odoo.js';
+import { registerIngestSupabaseCommand } from './ingest-supabase.js';
 
 /** `etl ingest files <dir>` — export files (NDJSON/CSV/Parquet) → bronze, skipping files already ingested. */
 export function registerIngestCommand(program: Command, ctx: CliContext): void {
@@ -30,4 +31,5 @@ export function registerIngestCommand(program: Command, ctx: CliContext): void {
       }
     });
   registerIngestOdooCommand(ingest, ctx);
+  registerIngestSupabaseCommand(ingest, ctx);
 }
