@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,6 +121,41 @@ describe('etl warehouse serve + a target pointed at it', () => {
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
+  }, 60_000);
+});
+
+describe('etl webhooks serve', () => {
+  it('lands a signed n8n event in bronze before answering, ignores a redelivery, rejects a bad signature', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'etl-hooks-'));
+    const secret = 'n8n-shared-secret-for-tests';
+    const child = spawn(process.execPath, [bin, 'webhooks', 'serve', '--data-dir', dataDir], { env: { ...process.env, LOG_LEVEL: 'warn', N8N_WEBHOOK_SECRET: secret }, stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let buffer = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          buffer += chunk.toString();
+          if (buffer.includes('\n')) resolve(buffer.split('\n')[0] as string);
+        });
+        child.on('exit', (code) => reject(new Error(`webhooks serve exited early with ${code}`)));
+      });
+      const { url } = JSON.parse(line) as { url: string };
+      expect(line).not.toContain(secret);
+      const body = JSON.stringify({ event_id: 'evt-1', event_type: 'job.requested', data: { job: 'bir_etl', run_id: 'r-1' } });
+      const sign = (text: string) => `sha256=${createHmac('sha256', secret).update(text).digest('hex')}`;
+      const post = (signature: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-n8n-signature': signature }, body });
+      const first = await post(sign(body));
+      expect(first.status).toBe(200);
+      const again = await post(sign(body));
+      expect(await again.json()).toMatchObject({ duplicate: true });
+      const forged = await post(sign(`${body} `));
+      expect(forged.status).toBe(401);
+    } finally {
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+    const landed = await etl(['query', '--data-dir', dataDir, '--json', 'select _id from bronze.external_sources.n8n_webhooks']);
+    expect(landed.stdout).toBe('[{"_id":"evt-1"}]');
   }, 60_000);
 });
 
