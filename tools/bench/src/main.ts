@@ -19,6 +19,7 @@ const BENCHMARKS: Readonly<Record<string, (options: RunOptions) => Promise<strin
   'warehouse-fetch': (o) => runWarehouseFetchBenchmark(o),
   'dq-scan': async (o) =>
     (await import('./dq-scan.js')).runDqBenchmark({ ...(o.rows ? { rows: o.rows } : {}), ...(o.repetitions ? { runs: o.repetitions } : {}) }),
+  pipeline: async (o) => (await import('./pipeline.js')).runPipelineBenchmark(o),
 };
 
 const DOC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'benchmarks.md');

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
-import { openWarehouse, type QueryResult, type Warehouse } from '@odoo-ce/warehouse';
+import { compiledQuery, openWarehouse, type QueryResult, type Warehouse } from '@odoo-ce/warehouse';
 import { CliExit, type CliContext } from '../context.js';
 import { formatTable, rowsToJson } from '../format.js';
 import { runDemoPipeline, type DemoResult } from '../pipeline/demo-pipeline.js';
@@ -115,8 +115,12 @@ async function summarize(warehouse: Warehouse, result: DemoResult, dataDir: stri
     const [layer, schema, table] = gate.quarantine.split('.') as ['silver', string, string];
     const quarantine = warehouse.adapter.quoteQualified([warehouse.layout.catalogs[layer], schema, table]);
     const reasons = (
+      // The quarantine keeps every run's rows (`_dq_run_id`): report this run's.
       await warehouse.query<{ reason: unknown; n: bigint | number }>(
-        `SELECT CAST(_dq_failed AS ${warehouse.adapter.typeName('string')}) AS reason, count(*) AS n FROM ${quarantine} GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5`,
+        compiledQuery(
+          `SELECT CAST(_dq_failed AS ${warehouse.adapter.typeName('string')}) AS reason, count(*) AS n FROM ${quarantine} WHERE _dq_run_id = :run GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5`,
+          { run: r.runId },
+        ),
       )
     ).rows;
     quality.push({
