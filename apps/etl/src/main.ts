@@ -13,7 +13,7 @@ import { registerStatusCommand } from './commands/status.js';
 import { registerWarehouseCommand } from './commands/warehouse.js';
 import { registerWebhooksCommand } from './commands/webhooks.js';
 import { CliExit, defaultContext, type CliContext } from './context.js';
-import { loadSuites, qualityGates } from './pipeline/quality-gates.js';
+import { loadSuites, qualityGates } from '@odoo-ce/data-quality';
 
 /** The repository root (apps/etl/src or apps/etl/dist → ../../..): databricks/ lives there. */
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));

@@ -48,6 +48,7 @@ export type { RunOptions } from './runner/evaluate.js';
 export { split, SPLIT_INVARIANT, type SplitOptions, type SplitResult, type SplitTables } from './runner/split.js';
 export { resolveTableName, type ResolvedTableName } from './runner/table-name.js';
 export { validate, type ValidateOptions } from './runner/validate.js';
+export { loadSuites, qualityGates, type GateOutcome, type GateTaskContext } from './runner/quality-gates.js';
 
 export { ATC_CODES, atcRate, expandedWithholding, type AtcCode } from './bir/atc.js';
 export { isValidTin, normalizeTin, TIN_PATTERN } from './bir/tin.js';

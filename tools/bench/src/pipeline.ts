@@ -18,6 +18,9 @@ import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadBundle, runJob } from '@odoo-ce/bundle';
+import { loadSuites, qualityGates } from '@odoo-ce/data-quality';
+import { moveLinesBronzeSql, scoutBronzeSql, scoutGroundTruthSql } from '@odoo-ce/sample-data';
 import { DEFAULT_LAYOUT, openWarehouse, type Warehouse } from '@odoo-ce/warehouse';
 
 /** Options of {@link runPipelineBenchmark}; the defaults are the documented run. */
@@ -105,31 +108,22 @@ async function open(dataDir: string, memoryLimit?: string): Promise<Warehouse> {
   return openWarehouse({ layout: DEFAULT_LAYOUT, warehouse: { engine: 'duckdb', dataDir, ...(memoryLimit ? { memoryLimit } : {}) } });
 }
 
-type Loaded = Record<string, (...args: never[]) => unknown>;
-const load = async (specifier: string): Promise<Loaded> => (await import(specifier)) as Loaded;
-const call = <T>(fn: unknown, ...args: unknown[]): T => (fn as (...a: unknown[]) => T)(...args);
 
 /** One side's work in this (child) process; returns a JSON line for the parent. */
 async function childMain(side: Side, dataDir: string, memoryLimit?: string): Promise<void> {
-  // The bundle runner and the app's quality-gate hook are loaded at run time (this tool does not
-  // depend on the app): the same code `etl run` uses.
-  const bundleLib = side === 'platform' ? await load('@odoo-ce/bundle') : undefined;
-  const gates = side === 'platform' ? await load(pathToFileURL(join(REPO, 'apps', 'etl', 'src', 'pipeline', 'quality-gates.ts')).href) : undefined;
   const started = performance.now();
   const warehouse = await open(dataDir, memoryLimit);
   let detail = '';
   try {
     if (side === 'floor') {
       await warehouse.executeScript(FLOOR_SQL);
-    } else if (bundleLib && gates) {
-      const bundle = await call<Promise<unknown>>(bundleLib['loadBundle'], join(REPO, 'databricks', 'bundles'), { env: {} });
-      const suites = await call<Promise<unknown>>(gates['loadSuites'], join(REPO, 'databricks', 'quality'));
-      const afterTask = call<unknown>(gates['qualityGates'], warehouse, suites, []);
+    } else {
+      // The same bundle runner and quality gates `etl run` uses.
+      const bundle = await loadBundle(join(REPO, 'databricks', 'bundles'), { env: {} });
+      const afterTask = qualityGates(warehouse, await loadSuites(join(REPO, 'databricks', 'quality')));
       const statuses: string[] = [];
       for (const [job, only] of [['bir_etl', ['bronze_to_silver', 'general_ledger']], ['scout_daily_sync', undefined]] as const) {
-        const summary = await call<Promise<{ status: string; tasks: readonly { taskKey: string; startedAt: Date | null; endedAt: Date | null }[] }>>(
-          bundleLib['runJob'], warehouse, bundle, job, { target: 'bench', afterTask, ...(only ? { only } : {}) },
-        );
+        const summary = await runJob(warehouse, bundle, job, { target: 'bench', afterTask, ...(only ? { only: [...only] } : {}) });
         statuses.push(`${job}: ${summary.status} (${summary.tasks.filter((t) => t.startedAt && t.endedAt).map((t) => `${t.taskKey} ${(((t.endedAt as Date).getTime() - (t.startedAt as Date).getTime()) / 1000).toFixed(1)} s`).join(', ')})`);
       }
       detail = statuses.join('; ');
@@ -182,16 +176,15 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions = {
   const glLines = Math.max(4, Math.floor(rows / 10 / 4) * 4);
   const reps = options.repetitions ?? 1;
   const seed = options.seed ?? 42;
-  const { moveLinesBronzeSql, scoutBronzeSql, scoutGroundTruthSql } = await load('@odoo-ce/sample-data');
   const dataDir = mkdtempSync(join(tmpdir(), 'bench-pipeline-'));
   const loadBefore = loadavg();
   try {
     let warehouse = await open(dataDir);
     const genStart = performance.now();
-    await warehouse.executeScript(call<string>(scoutBronzeSql, { rows, seed }));
-    await warehouse.executeScript(call<string>(moveLinesBronzeSql, { lines: glLines, seed }));
+    await warehouse.executeScript(scoutBronzeSql({ rows, seed }));
+    await warehouse.executeScript(moveLinesBronzeSql({ lines: glLines, seed }));
     const generation = (performance.now() - genStart) / 1000;
-    const truth = (await warehouse.query<Record<string, bigint>>(call<string>(scoutGroundTruthSql, { rows, seed }))).rows[0] as Record<string, bigint>;
+    const truth = (await warehouse.query<Record<string, bigint>>(scoutGroundTruthSql({ rows, seed }))).rows[0] as Record<string, bigint>;
     const threads = String(((await warehouse.query<{ t: unknown }>(`SELECT current_setting('threads') AS t`)).rows[0] as { t: unknown }).t);
     const version = String(((await warehouse.query<{ v: unknown }>('SELECT version() AS v')).rows[0] as { v: unknown }).v);
     await warehouse.close();

@@ -6,7 +6,7 @@ import { moveLinesBronzeSql, scoutBronzeSql, scoutGroundTruthSql } from '@odoo-c
 import { DEFAULT_LAYOUT, openWarehouse, type Warehouse } from '@odoo-ce/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../main.js';
-import { loadSuites, qualityGates } from './quality-gates.js';
+import { loadSuites, qualityGates } from '@odoo-ce/data-quality';
 
 const ROWS = 100_000;
 const SEED = 7;

@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBundle, runJob } from '@odoo-ce/bundle';
 import { ingestDirectory } from '@odoo-ce/connectors/files';
-import { installWithholdingTaxTable } from '@odoo-ce/data-quality';
+import { installWithholdingTaxTable, loadSuites, qualityGates } from '@odoo-ce/data-quality';
 import { DEFAULT_LAYOUT, openWarehouse, type Warehouse } from '@odoo-ce/warehouse';
 import { startLocalEndpoint } from '@odoo-ce/warehouse/endpoint';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../main.js';
 import { DEMO_JOBS, runDemoPipeline } from './demo-pipeline.js';
-import { loadSuites, qualityGates } from './quality-gates.js';
 
 const SEED = 3;
 const SCALE = 1_500;

@@ -2,14 +2,13 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBundle, runJob } from '@odoo-ce/bundle';
-import { vat2550q, withholdingTax } from '@odoo-ce/data-quality';
+import { loadSuites, qualityGates, vat2550q, withholdingTax } from '@odoo-ce/data-quality';
 import { generateDataset } from '@odoo-ce/sample-data';
 import { Warehouse } from '@odoo-ce/warehouse';
 import { duckDbDialect } from '@odoo-ce/warehouse/duckdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../main.js';
 import { runDemoPipeline, DEMO_JOBS, type DemoResult } from './demo-pipeline.js';
-import { loadSuites, qualityGates } from './quality-gates.js';
 
 const SEED = 7;
 const SCALE = 3_000;

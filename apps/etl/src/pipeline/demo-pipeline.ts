@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { loadBundle, runJob, type RunLogger, type RunSummary } from '@odoo-ce/bundle';
 import { ingestDirectory, type IngestResult } from '@odoo-ce/connectors/files';
-import { installWithholdingTaxTable, withholdingTax } from '@odoo-ce/data-quality';
+import { installWithholdingTaxTable, loadSuites, qualityGates, withholdingTax, type GateOutcome } from '@odoo-ce/data-quality';
 import { generateDataset, writeDataset, type GroundTruth } from '@odoo-ce/sample-data';
 import type { Warehouse } from '@odoo-ce/warehouse';
-import { loadSuites, qualityGates, type GateOutcome } from './quality-gates.js';
 
 /** The jobs of databricks/bundles/resources/jobs.yml in the order the demo runs them. */
 export const DEMO_JOBS = ['bir_etl', 'scout_daily_sync', 'month_end_close'] as const;

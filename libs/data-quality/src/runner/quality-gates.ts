@@ -1,13 +1,26 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RunJobOptions, TaskHookContext } from '@odoo-ce/bundle';
-import { loadSuiteFile, split, validate, type SplitResult, type SuiteTable, type SuiteValidationResult } from '@odoo-ce/data-quality';
 import type { Warehouse } from '@odoo-ce/warehouse';
+import type { SuiteValidationResult } from '../model/results.js';
+import { split, type SplitResult } from './split.js';
+import { validate } from './validate.js';
+import { loadSuiteFile, type SuiteTable } from '../suite/suite-file.js';
 
 /** What one gate did, for summaries. */
 export type GateOutcome =
   | { readonly kind: 'split'; readonly task: string; readonly table: string; readonly quarantine: string; readonly result: SplitResult }
   | { readonly kind: 'validate'; readonly task: string; readonly table: string; readonly result: SuiteValidationResult };
+
+/**
+ * What a job runner tells a gate about the task that just ran. Structurally the `afterTask` context
+ * of `@odoo-ce/bundle`'s runner (this lib does not depend on the bundle lib).
+ */
+export interface GateTaskContext {
+  readonly runId: string;
+  readonly task: { readonly key: string };
+  readonly params: Readonly<Record<string, string>>;
+  readonly signal?: AbortSignal;
+}
 
 /** Loads every suite file in `dir` (databricks/quality/*.yml), keyed by logical table name. */
 export async function loadSuites(dir: string): Promise<Map<string, SuiteTable>> {
@@ -25,8 +38,12 @@ export async function loadSuites(dir: string): Promise<Map<string, SuiteTable>> 
  * when the suite entry declares one, else a `validate`. A failing `fail` expectation or a broken
  * invariant fails the task, so downstream tasks do not run on bad data.
  */
-export function qualityGates(warehouse: Warehouse, suites: ReadonlyMap<string, SuiteTable>, outcomes: GateOutcome[] = []): NonNullable<RunJobOptions['afterTask']> {
-  return async ({ task, params, runId, signal }: TaskHookContext) => {
+export function qualityGates(
+  warehouse: Warehouse,
+  suites: ReadonlyMap<string, SuiteTable>,
+  outcomes: GateOutcome[] = [],
+): (context: GateTaskContext) => Promise<{ readonly rowsAffected: number } | undefined> {
+  return async ({ task, params, runId, signal }: GateTaskContext) => {
     const table = params['quality_gate'];
     if (!table) return undefined;
     const entry = suites.get(table);
