@@ -47,7 +47,7 @@ afterAll(() => removeTree(root));
 /** Runs the job in a child process and SIGKILLs it as soon as `spin` starts. */
 function runAndKill(dataDir: string): Promise<RunEvent[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CHILD, join(root, 'bundle'), dataDir, 'chain', JSON.stringify({ spin: '200000000000' })], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@odoo-ce/source', CHILD, join(root, 'bundle'), dataDir, 'chain', JSON.stringify({ spin: '200000000000' })], { stdio: ['ignore', 'pipe', 'pipe'] });
     const events: RunEvent[] = [];
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,19 +1,7 @@
 // Test helper for the kill/resume test: runs one bundle job in a separate process and prints
 // every runner event as a JSON line on stdout, so the parent can SIGKILL it mid-run.
-// Usage: node run-job-child.mjs <bundleRoot> <dataDir> <job> <paramsJson>
-// Like apps/etl/bin/etl.mjs, it runs the TypeScript sources through tsx with the
-// "@odoo-ce/source" export condition (no build needed).
-import { register } from 'node:module';
-
-const { register: registerTsx } = await import('tsx/esm/api');
-registerTsx();
-register(
-  'data:text/javascript,' +
-    encodeURIComponent(
-      'export async function resolve(s, c, next) { return next(s, { ...c, conditions: [...new Set(["@odoo-ce/source", ...c.conditions])] }); }',
-    ),
-  import.meta.url,
-);
+// Usage: node --import tsx --conditions=@odoo-ce/source run-job-child.mjs <bundleRoot> <dataDir> <job> <paramsJson>
+// (tsx runs the TypeScript sources without a build; the condition resolves workspace libs to src/).
 
 const [bundleRoot, dataDir, job, params] = process.argv.slice(2);
 const { loadBundle, runJob } = await import('../index.ts');
