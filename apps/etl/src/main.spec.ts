@@ -5,8 +5,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { FakeOdooServer, loadSampleOdooDataset } from '@odoo-ce/connectors/odoo/testing';
-import { installWithholdingTaxTable } from '@odoo-ce/data-quality';
-import { openWarehouse } from '@odoo-ce/warehouse';
 import { describe, expect, it } from 'vitest';
 import { defaultContext } from './context.js';
 import { main } from './main.js';
@@ -190,10 +188,6 @@ describe('etl ingest odoo', () => {
       expect(first.stderr).toBe('');
       expect(first.code).toBe(0);
       expect(first.stdout).not.toContain('local-test-key-42');
-      // The job needs the withholding reference table, which `etl demo` installs; install it the same way.
-      const wh = await openWarehouse({ layout: { catalogs: { bronze: 'bronze', silver: 'silver', gold: 'gold', platinum: 'platinum', sandbox: 'sandbox' }, ops: { catalog: 'ops', schema: 'ops' } }, warehouse: { engine: 'duckdb', dataDir } });
-      await installWithholdingTaxTable(wh);
-      await wh.close();
       const run = await etl(['run', 'bir_etl', '--target', 'local', '--data-dir', dataDir, '--json'], env);
       expect(run.code).toBe(0);
       expect(JSON.parse(run.stdout)).toMatchObject({ status: 'succeeded' });

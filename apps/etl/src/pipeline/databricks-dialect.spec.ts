@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBundle, runJob } from '@odoo-ce/bundle';
 import { ingestDirectory } from '@odoo-ce/connectors/files';
-import { installWithholdingTaxTable, loadSuites, qualityGates } from '@odoo-ce/data-quality';
+import { loadSuites, qualityGates } from '@odoo-ce/data-quality';
 import { DEFAULT_LAYOUT, openWarehouse, type Warehouse } from '@odoo-ce/warehouse';
 import { startLocalEndpoint } from '@odoo-ce/warehouse/endpoint';
 import { describe, expect, it } from 'vitest';
@@ -54,7 +54,6 @@ describe('the same jobs through the Databricks SQL driver (local endpoint)', () 
     });
     try {
       expect(warehouse.adapter.dialect).toBe('databricks');
-      await installWithholdingTaxTable(warehouse);
       const bundle = await loadBundle(join(REPO_ROOT, 'databricks', 'bundles'), { env: {} });
       const afterTask = qualityGates(warehouse, await loadSuites(join(REPO_ROOT, 'databricks', 'quality')));
       for (const job of DEMO_JOBS) {
