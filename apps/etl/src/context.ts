@@ -16,6 +16,8 @@ export interface CliContext {
   loadConfig(options: TargetOptions): PlatformConfig;
   openWarehouse(options: TargetOptions): Promise<Warehouse>;
   logger(config: PlatformConfig, base?: Record<string, unknown>): Logger;
+  /** Where long commands draw a task list (a terminal); absent → structured logs only. */
+  readonly progressStream?: NodeJS.WriteStream;
 }
 
 /** A failure that ends the command with a given exit code and a one-line message, no stack. */
@@ -38,6 +40,7 @@ export function defaultContext(overrides: Partial<Pick<CliContext, 'env' | 'cwd'
     loadConfig: (o) => loadConfig({ env, cwd, ...(o.target !== undefined ? { target: o.target } : {}), ...(o.dataDir !== undefined ? { dataDir: o.dataDir } : {}) }),
     openWarehouse: async (o) => openWarehouse(ctx.loadConfig(o).target),
     logger: (config, base = {}) => createLogger({ ...config.log, base: { target: config.target.name, ...base } }),
+    ...(process.stderr.isTTY && !env['CI'] ? { progressStream: process.stderr } : {}),
   };
   return ctx;
 }

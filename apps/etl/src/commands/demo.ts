@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Command } from 'commander';
+import { errorMessage, type Logger } from '@odoo-ce/common';
 import { compiledQuery, openWarehouse, type QueryResult, type Warehouse } from '@odoo-ce/warehouse';
 import { CliExit, type CliContext } from '../context.js';
 import { formatTable, rowsToJson } from '../format.js';
-import { runDemoPipeline, type DemoResult } from '../pipeline/demo-pipeline.js';
+import { DEMO_JOBS, runDemoPipeline, type DemoResult, type PipelineProgress } from '../pipeline/demo-pipeline.js';
+import { TaskListProgress } from '../progress.js';
 import { writeReport } from '../report/index.js';
 import { parsePositiveInt } from './query.js';
 
@@ -29,11 +31,15 @@ export function registerDemoCommand(program: Command, ctx: CliContext, repoRoot:
     .action(async (opts: { dataDir?: string; scale: number; seed: number; skipEndpointCheck?: boolean; json?: boolean }) => {
       const dataDir = opts.dataDir ?? join(ctx.cwd, '.data', 'demo');
       const config = ctx.loadConfig({ target: 'local', dataDir });
-      const log = ctx.logger(config, { job: 'demo' });
+      // On a terminal a task list shows progress and only warnings are logged (above the list).
+      const tty = ctx.progressStream && !opts.json ? new TaskListProgress(DEMO_STEPS, { stream: ctx.progressStream }) : undefined;
+      const log = ctx.logger(tty ? { ...config, log: { ...config.log, level: 'warn' } } : config, { job: 'demo' });
+      const progress = tty ?? logProgress(log);
       const started = performance.now();
       const warehouse = await openWarehouse(config.target);
       let result: DemoResult;
       let summary: DemoSummary;
+      let step: 'report' | 'endpoint' | undefined; // the pipeline reports its own steps
       try {
         result = await runDemoPipeline({
           warehouse,
@@ -42,8 +48,9 @@ export function registerDemoCommand(program: Command, ctx: CliContext, repoRoot:
           seed: opts.seed,
           scale: opts.scale,
           logger: log,
-          onStep: (step) => log.info({ event: 'demo.step', step }),
+          progress,
         });
+        progress.start((step = 'report'));
         summary = await summarize(warehouse, result, dataDir);
         summary.report = await writeReport(warehouse, {
           out: join(dataDir, 'report.html'),
@@ -56,17 +63,46 @@ export function registerDemoCommand(program: Command, ctx: CliContext, repoRoot:
           },
           onProblems: (problems) => log.warn({ event: 'report.problems', problems }),
         });
+        progress.finish('report', summary.report);
+        const failed = result.runs.find((r) => r.status !== 'succeeded');
+        if (!failed && !opts.skipEndpointCheck) {
+          progress.start((step = 'endpoint'));
+          summary.endpoint_check = await compareThroughEndpoint(dataDir, config.target.layout);
+          progress.finish('endpoint', `${summary.endpoint_check.rows} rows, ${summary.endpoint_check.identical ? 'identical' : 'DIFFERENT'}`);
+        }
+      } catch (error) {
+        if (step) progress.fail(step, error);
+        throw error;
       } finally {
         await warehouse.close();
+        await tty?.close();
       }
       const failed = result.runs.find((r) => r.status !== 'succeeded');
-      if (!failed && !opts.skipEndpointCheck) summary.endpoint_check = await compareThroughEndpoint(dataDir, config.target.layout);
       summary.duration_ms = Math.round(performance.now() - started);
       ctx.print(opts.json ? rowsToJson([summary]).slice(1, -1) : render(summary));
       if (failed) throw new CliExit(`job ${failed.job} ${failed.status}: ${failed.error ?? ''}`);
       if (!summary.quarantine_matches_ground_truth) throw new CliExit('quarantined rows differ from the ground truth (see above)');
       if (summary.endpoint_check && !summary.endpoint_check.identical) throw new CliExit('the Databricks driver read different gold rows than DuckDB (see above)');
     });
+}
+
+/** The task list of `etl demo`: the pipeline's steps, then the report and the driver check. */
+const DEMO_STEPS = [
+  { key: 'generate', title: 'Generate sample data (Odoo, payroll, Scout)' },
+  { key: 'ingest', title: 'Ingest the exports into bronze' },
+  ...DEMO_JOBS.map((job) => ({ key: `job ${job}`, title: `Run job ${job}` })),
+  { key: 'report', title: 'Summarize and write the HTML report' },
+  { key: 'endpoint', title: 'Read gold back through the Databricks SQL driver' },
+];
+
+/** Progress as structured log lines (no terminal): one per step start and end. */
+function logProgress(log: Logger): PipelineProgress {
+  return {
+    start: (step) => log.info({ event: 'demo.step', step, phase: 'started' }),
+    finish: (step, detail) => log.info({ event: 'demo.step', step, phase: 'finished', ...(detail ? { detail } : {}) }),
+    fail: (step, error) => log.error({ event: 'demo.step', step, phase: 'failed', error: errorMessage(error) }),
+    event: () => undefined, // the runner logs its own events
+  };
 }
 
 interface DemoSummary {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { loadBundle, runJob, type RunLogger, type RunSummary } from '@odoo-ce/bundle';
+import { loadBundle, runJob, type RunEvent, type RunLogger, type RunSummary } from '@odoo-ce/bundle';
 import { ingestDirectory, type IngestResult } from '@odoo-ce/connectors/files';
-import { installWithholdingTaxTable, loadSuites, qualityGates, withholdingTax, type GateOutcome } from '@odoo-ce/data-quality';
+import { loadSuites, qualityGates, withholdingTax, type GateOutcome } from '@odoo-ce/data-quality';
 import { generateDataset, writeDataset, type GroundTruth } from '@odoo-ce/sample-data';
 import type { Warehouse } from '@odoo-ce/warehouse';
 
@@ -18,8 +18,16 @@ export interface DemoOptions {
   readonly scale: number;
   readonly logger?: RunLogger;
   readonly signal?: AbortSignal;
-  /** Step-by-step progress for a terminal. */
-  readonly onStep?: (step: string) => void;
+  /** Step-by-step progress (steps: `generate`, `ingest`, `job <name>`; job steps also get the runner's events). */
+  readonly progress?: PipelineProgress;
+}
+
+/** What the pipeline reports as it goes (the CLI draws a task list from it on a terminal). */
+export interface PipelineProgress {
+  start(step: string): void;
+  finish(step: string, detail?: string): void;
+  fail(step: string, error: unknown): void;
+  event(step: string, event: RunEvent): void;
 }
 
 export interface DemoResult {
@@ -32,17 +40,25 @@ export interface DemoResult {
 
 /**
  * The platform's main flow on one warehouse: generate sample data → ingest the exports into
- * bronze → install reference data → run every job of the bundle (SQL tasks plus their quality
+ * bronze → run every job of the bundle (SQL tasks plus their quality
  * gates) → return what happened. The same code runs on DuckDB and through the Databricks driver.
  */
 export async function runDemoPipeline(options: DemoOptions): Promise<DemoResult> {
   const { warehouse } = options;
   const durations: Record<string, number> = {};
-  const timed = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
-    options.onStep?.(step);
+  /** Runs one step, timing it; `outcome` turns its result into a progress detail, or an Error when it did not succeed. */
+  const timed = async <T>(step: string, fn: () => Promise<T>, outcome: (result: T) => string | Error = () => ''): Promise<T> => {
+    options.progress?.start(step);
     const started = performance.now();
     try {
-      return await fn();
+      const result = await fn();
+      const o = outcome(result);
+      if (o instanceof Error) options.progress?.fail(step, o);
+      else options.progress?.finish(step, o || undefined);
+      return result;
+    } catch (error) {
+      options.progress?.fail(step, error);
+      throw error;
     } finally {
       durations[step] = Math.round(performance.now() - started);
     }
@@ -52,9 +68,12 @@ export async function runDemoPipeline(options: DemoOptions): Promise<DemoResult>
     const data = generateDataset({ seed: options.seed, scale: options.scale, withholding: monthlyWithholdingCentavos });
     await writeDataset(options.exportDir, data);
     return data;
-  });
-  const ingested = await timed('ingest', () => ingestDirectory(warehouse, options.exportDir, options.signal ? { signal: options.signal } : {}));
-  await timed('reference data', () => installWithholdingTaxTable(warehouse));
+  }, (data) => `${Object.values(data.manifest.rows).reduce((a, b) => a + b, 0).toLocaleString('en-US')} source records, seed ${options.seed}`);
+  const ingested = await timed(
+    'ingest',
+    () => ingestDirectory(warehouse, options.exportDir, options.signal ? { signal: options.signal } : {}),
+    (results) => `${results.length} files → bronze`,
+  );
 
   const bundle = await loadBundle(join(options.repoRoot, 'databricks', 'bundles'), { env: {} });
   const suites = await loadSuites(join(options.repoRoot, 'databricks', 'quality'));
@@ -62,13 +81,18 @@ export async function runDemoPipeline(options: DemoOptions): Promise<DemoResult>
   const afterTask = qualityGates(warehouse, suites, gates);
   const runs: RunSummary[] = [];
   for (const job of DEMO_JOBS) {
-    const summary = await timed(`job ${job}`, () =>
-      runJob(warehouse, bundle, job, {
-        target: 'local',
-        afterTask,
-        ...(options.logger ? { logger: options.logger } : {}),
-        ...(options.signal ? { signal: options.signal } : {}),
-      }),
+    const step = `job ${job}`;
+    const summary = await timed(
+      step,
+      () =>
+        runJob(warehouse, bundle, job, {
+          target: 'local',
+          afterTask,
+          ...(options.progress ? { onEvent: (event: RunEvent) => options.progress?.event(step, event) } : {}),
+          ...(options.logger ? { logger: options.logger } : {}),
+          ...(options.signal ? { signal: options.signal } : {}),
+        }),
+      (s) => (s.status === 'succeeded' ? `${s.tasks.length} tasks` : new Error(`${s.status}: ${s.error ?? ''}`)),
     );
     runs.push(summary);
     if (summary.status !== 'succeeded') break;
