@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { WarehouseError } from '../core/errors.js';
 import { duckDbDialect } from '../duckdb/index.js';
 import { endpointCertificate } from './certificate.js';
+import type { StatementInterceptor } from './intercept.js';
 import { Session } from './session.js';
 import { TcliService } from './tcli-service.js';
 import { createThriftDispatcher } from './thrift.js';
@@ -33,6 +34,11 @@ export interface LocalEndpointOptions {
   readonly threads?: number;
   /** How long ExecuteStatement waits before answering RUNNING and letting the client poll (default 200 ms). */
   readonly directResultsWaitMs?: number;
+  /**
+   * Optional: answers some statements itself instead of DuckDB (e.g. GRANT / REVOKE / SHOW GRANTS
+   * from a grants store); see {@link StatementInterceptor}.
+   */
+  readonly intercept?: StatementInterceptor;
 }
 
 /** Counters for tests and diagnostics. */
@@ -95,6 +101,7 @@ export async function startLocalEndpoint(options: LocalEndpointOptions): Promise
       defaultNamespace,
       resultFormat: options.resultFormat ?? 'arrow',
       directResultsWaitMs: options.directResultsWaitMs ?? 200,
+      ...(options.intercept ? { intercept: options.intercept } : {}),
     });
     const dispatch = createThriftDispatcher(service.handler());
     certificate = await endpointCertificate({ host, ...(options.certFile ? { certFile: options.certFile } : {}), ...(options.keyFile ? { keyFile: options.keyFile } : {}) });

@@ -130,18 +130,22 @@ export class Operation {
 
   /**
    * @param acquire lends a connection (the session's own, or a pooled one set to the session's namespace)
-   * @param query the translated statement; `failed` when translation itself failed
+   * @param query the translated statement; `failed` when translation itself failed; `deferred` when an
+   *   interceptor decides first (a query to run, or null for a finished statement without a result set)
    */
   constructor(
     acquire: () => Promise<ConnectionLease>,
-    query: CompiledQuery | { readonly failed: unknown },
+    query: CompiledQuery | { readonly failed: unknown } | { readonly deferred: () => Promise<CompiledQuery | null> },
     readonly format: 'arrow' | 'column',
   ) {
     this.#settled = this.#enqueue(async () => {
       if ('failed' in query) throw query.failed;
+      // A deferred query (the session's interceptor) is decided first; null = finished without a result set.
+      const resolved = 'deferred' in query ? await query.deferred() : query;
+      if (resolved === null || this.#state !== 'running') return;
       this.#lease = await acquire();
       if (this.#state !== 'running') return;
-      await this.#run(this.#lease, query);
+      await this.#run(this.#lease, resolved);
     }).then(
       () => {
         if (this.#state === 'running') this.#state = 'finished';

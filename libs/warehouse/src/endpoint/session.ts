@@ -1,6 +1,7 @@
 import type { WarehouseConnection, WarehouseDriver } from '../core/dialect.js';
 import { WarehouseError } from '../core/errors.js';
 import { DuckDbConnection } from '../duckdb/index.js';
+import { interceptedQuery, type StatementInterceptor } from './intercept.js';
 import { Operation, uuidBytes, type ConnectionLease } from './operation.js';
 import { translateStatement } from './sql-translate.js';
 import type { TSparkParameter } from './thrift.js';
@@ -85,11 +86,19 @@ export class Session {
   readonly #home: DuckDbConnection;
   #homeBusy = false;
   #namespace: Namespace;
+  readonly #intercept: StatementInterceptor | undefined;
 
-  private constructor(driver: WarehouseDriver, home: DuckDbConnection, namespace: Namespace) {
+  private constructor(driver: WarehouseDriver, home: DuckDbConnection, namespace: Namespace, intercept?: StatementInterceptor) {
     this.#driver = driver;
     this.#home = home;
     this.#namespace = namespace;
+    this.#intercept = intercept;
+  }
+
+  /** The current catalog and schema, unquoted. */
+  namespaceParts(): { catalog: string; schema: string } {
+    const m = /^"((?:[^"]|"")*)"\."((?:[^"]|"")*)"$/.exec(this.#namespace);
+    return { catalog: (m?.[1] ?? '').replace(/""/g, '"'), schema: (m?.[2] ?? '').replace(/""/g, '"') };
   }
 
   /** The namespace a fresh DuckDB connection starts in (`"memory"."main"` for the endpoint's instance). */
@@ -106,7 +115,12 @@ export class Session {
    * Opens a session on `initial` (OpenSession's initialNamespace), else on the engine's default
    * namespace. Fails with the engine's message when the catalog or schema does not exist.
    */
-  static async open(driver: WarehouseDriver, initial: { catalog?: string; schema?: string }, defaultNamespace: Namespace): Promise<Session> {
+  static async open(
+    driver: WarehouseDriver,
+    initial: { catalog?: string; schema?: string },
+    defaultNamespace: Namespace,
+    intercept?: StatementInterceptor,
+  ): Promise<Session> {
     const home = duckDb(await driver.acquireConnection());
     try {
       let target = defaultNamespace;
@@ -119,7 +133,7 @@ export class Session {
       } catch (error) {
         throw new WarehouseError('QUERY_FAILED', (error as Error).message, { cause: error });
       }
-      return new Session(driver, home, await currentNamespace(home));
+      return new Session(driver, home, await currentNamespace(home), intercept);
     } catch (error) {
       appliedNamespace.delete(home.raw);
       await driver.releaseConnection(home);
@@ -129,12 +143,24 @@ export class Session {
 
   /** Starts a statement in the background; the caller decides how long to wait for it. */
   execute(statement: string, parameters: readonly TSparkParameter[], format: 'arrow' | 'column'): Operation {
-    let query;
+    let translated;
     try {
-      query = translateStatement(statement, parameters);
+      translated = translateStatement(statement, parameters);
     } catch (error) {
-      query = { failed: error };
+      translated = { failed: error };
     }
+    const intercept = this.#intercept;
+    const query = intercept
+      ? {
+          // The interceptor sees the statement as sent; when it passes, the translation (or its failure) applies.
+          deferred: async () => {
+            const answer = await intercept(statement, this.namespaceParts());
+            if (answer) return interceptedQuery(answer);
+            if ('failed' in translated) throw translated.failed;
+            return translated;
+          },
+        }
+      : translated;
     const operation = new Operation(() => this.#lease(), query, format);
     this.operations.set(operation.guid.toString('hex'), operation);
     return operation;

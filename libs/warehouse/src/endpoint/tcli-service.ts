@@ -1,4 +1,5 @@
 import type { WarehouseDriver } from '../core/dialect.js';
+import type { StatementInterceptor } from './intercept.js';
 import { errorStatus, failureOf, statusOk, type Operation } from './operation.js';
 import { Session } from './session.js';
 import {
@@ -31,6 +32,8 @@ export interface TcliServiceOptions {
   readonly resultFormat: 'arrow' | 'column';
   /** How long ExecuteStatement waits for the statement before answering RUNNING (the client then polls). */
   readonly directResultsWaitMs: number;
+  /** Answers some statements itself (see {@link StatementInterceptor}). */
+  readonly intercept?: StatementInterceptor;
 }
 
 const FETCH_TYPE_LOGS = 1;
@@ -97,6 +100,7 @@ export class TcliService {
         this.#options.driver,
         { ...(namespace.catalogName ? { catalog: namespace.catalogName } : {}), ...(namespace.schemaName ? { schema: namespace.schemaName } : {}) },
         this.#options.defaultNamespace,
+        this.#options.intercept,
       );
       this.#sessions.set(key(session), session);
       return {
