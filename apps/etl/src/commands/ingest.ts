@@ -4,8 +4,9 @@ import type { CliContext } from '../context.js';
 import { formatTable } from '../format.js';
 import { registerIngestOdooCommand } from './ingest-odoo.js';
 import { registerIngestSupabaseCommand } from './ingest-supabase.js';
+import { registerIngestWebhooksCommand } from './webhooks.js';
 
-/** `etl ingest files <dir>` — export files (NDJSON/CSV/Parquet) → bronze, skipping files already ingested. */
+/** `etl ingest files|odoo|supabase|webhooks` — source data → bronze; `files <dir>`: exports (NDJSON/CSV/Parquet), skipping files already ingested. */
 export function registerIngestCommand(program: Command, ctx: CliContext): void {
   const ingest = program.command('ingest').description('load source data into bronze');
   ingest
@@ -32,4 +33,5 @@ export function registerIngestCommand(program: Command, ctx: CliContext): void {
     });
   registerIngestOdooCommand(ingest, ctx);
   registerIngestSupabaseCommand(ingest, ctx);
+  registerIngestWebhooksCommand(ingest, ctx);
 }

@@ -66,15 +66,17 @@ describe('MattermostNotifier against a local webhook server', () => {
       failures: [
         { expectation: 'amount_not_null', table: 'silver.scout.transactions_candidates', action: 'drop', failedRows: 12, totalRows: 10_000 },
         { expectation: 'agency | known', action: 'fail', failedRows: 3 },
+        { expectation: 'row_count_positive', table: 'silver.scout.transactions', action: 'fail', failedRows: null, totalRows: 0 },
       ],
     });
     const [failed, dq] = requests.map((r) => r.body['text'] as string);
     expect(failed).toContain(':x: **scout_daily_sync** failed — run `run-7`');
     expect(failed).toContain('`scout_quality_gate`');
     expect(failed).toContain('quality gate failed');
-    expect(dq).toContain('**data quality failed** in **scout_daily_sync** — run `run-7` · suite `silver.yml` · 2 expectation(s)');
+    expect(dq).toContain('**data quality failed** in **scout_daily_sync** — run `run-7` · suite `silver.yml` · 3 expectation(s)');
     expect(dq).toContain('| amount_not_null | silver.scout.transactions_candidates | drop | 12 / 10000 |');
     expect(dq).toContain('| agency \\| known |  | fail | 3 |');
+    expect(dq).toContain('| row_count_positive | silver.scout.transactions | fail | table-level |');
   });
 
   it('retries 429 after Retry-After and 500 with backoff, then succeeds', async () => {

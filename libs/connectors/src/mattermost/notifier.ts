@@ -1,4 +1,5 @@
-import { ConfigError, PlatformError, parseRetryAfter, retry, type ConfigIssue, type Logger, type RetryOptions } from '@odoo-ce/common';
+import { ConfigError, PlatformError, parseRetryAfter, retry, type ConfigIssue, type RetryOptions } from '@odoo-ce/common';
+import type { EventLogger } from '../event-logger.js';
 import { z } from 'zod';
 
 /** What went wrong posting to Mattermost. */
@@ -68,7 +69,8 @@ export function loadMattermostSettings(env: Readonly<Record<string, string | und
 /** One failing data-quality expectation. */
 export interface FailingExpectation {
   readonly expectation: string;
-  readonly failedRows: number;
+  /** Rows that failed; null for table-level expectations (row counts, schema, statistics). */
+  readonly failedRows: number | null;
   readonly totalRows?: number;
   /** `fail`, `drop` or `warn`. */
   readonly action?: string;
@@ -80,7 +82,7 @@ export interface MattermostNotifierOptions extends MattermostSettings {
   /** Per-request timeout (default 10 000 ms). */
   readonly timeoutMs?: number;
   readonly retry?: Pick<RetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'maxElapsedMs' | 'sleep' | 'random'>;
-  readonly logger?: Logger;
+  readonly logger?: EventLogger;
 }
 
 /** A Mattermost incoming-webhook payload. */
@@ -179,7 +181,7 @@ export class MattermostNotifier {
     const table = [
       '| expectation | table | action | failing rows |',
       '|---|---|---|---:|',
-      ...info.failures.map((f) => `| ${cell(f.expectation)} | ${cell(f.table ?? '')} | ${cell(f.action ?? '')} | ${f.failedRows}${f.totalRows !== undefined ? ` / ${f.totalRows}` : ''} |`),
+      ...info.failures.map((f) => `| ${cell(f.expectation)} | ${cell(f.table ?? '')} | ${cell(f.action ?? '')} | ${f.failedRows === null ? 'table-level' : `${f.failedRows}${f.totalRows !== undefined ? ` / ${f.totalRows}` : ''}`} |`),
     ];
     await this.post({ text: [head, '', ...table].join('\n'), props: { event: 'dq.failed', run_id: info.runId, ...(info.job ? { job: info.job } : {}) } }, signal);
   }

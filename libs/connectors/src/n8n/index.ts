@@ -3,6 +3,7 @@
  * validated per event type, stored idempotently in `bronze.external_sources.n8n_webhooks` before
  * the 2xx) and outbound workflow triggers on job events.
  */
+export { isoMicros, N8N_EVENT_ROUTES, processN8nWebhooks, type N8nProcessResult } from './process.js';
 export { N8N_BRONZE, startN8nWebhookReceiver, type N8nReceiver, type N8nReceiverOptions } from './receiver.js';
 export { N8N_ENVELOPE, N8N_EVENT_SCHEMAS, type N8nEvent } from './schemas.js';
 export { loadN8nSettings, maskUrl, type N8nSettings } from './settings.js';

@@ -25,6 +25,11 @@ export interface N8nReceiverOptions {
   readonly source?: string;
   readonly logger?: Logger;
   readonly now?: () => Date;
+  /**
+   * Called after the event's durable write and before the answer (fault injection for crash tests:
+   * `etl webhooks serve` sets it only when ETL_FAULT_PAUSE_AFTER_STORE=1).
+   */
+  readonly afterStore?: (info: { readonly id: string; readonly eventType: string; readonly inserted: boolean }) => Promise<void> | void;
 }
 
 /** A running receiver. */
@@ -138,6 +143,7 @@ export async function startN8nWebhookReceiver(warehouse: Warehouse, options: N8n
       log?.error({ event: 'n8n.store_failed', id, error: (error as Error).message }, 'could not store an n8n event');
       throw new HttpProblem(503, 'STORAGE_UNAVAILABLE', 'the event could not be stored; retry later');
     }
+    await options.afterStore?.({ id, eventType: event.event_type, inserted });
     if (inserted) stats.accepted++;
     else stats.duplicates++;
     log?.info({ event: inserted ? 'n8n.event_stored' : 'n8n.event_duplicate', id, event_type: event.event_type }, inserted ? 'n8n event stored' : 'n8n redelivery ignored');

@@ -1,4 +1,5 @@
-import { PlatformError, parseRetryAfter, retry, type Logger, type RetryOptions } from '@odoo-ce/common';
+import { PlatformError, parseRetryAfter, retry, type RetryOptions } from '@odoo-ce/common';
+import type { EventLogger } from '../event-logger.js';
 import { maskUrl } from './settings.js';
 import { N8N_SIGNATURE_HEADER, signN8nPayload } from './signature.js';
 
@@ -49,7 +50,7 @@ export interface N8nTriggerOptions {
   readonly secret?: string;
   readonly timeoutMs?: number;
   readonly retry?: Pick<RetryOptions, 'maxAttempts' | 'baseDelayMs' | 'maxDelayMs' | 'maxElapsedMs' | 'sleep' | 'random'>;
-  readonly logger?: Logger;
+  readonly logger?: EventLogger;
 }
 
 /**

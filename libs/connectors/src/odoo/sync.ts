@@ -4,6 +4,7 @@ import { compiledQuery, ensureOpsSchema, opsTable, param, type ParameterValue, t
 import { bronzeTableDdl } from '../files/index.js';
 import type { OdooClient, OdooContext, OdooDomain, OdooRecord } from './client.js';
 import { OdooRpcError } from './errors.js';
+import { pageRowSources } from './page-rows.js';
 import { DEFAULT_ODOO_MODELS, describeZodError, kindForOdooType, ODOO_MODEL_FIELDS, recordSchema, type OdooFieldKind } from './schemas.js';
 
 /** A position in a model's `(write_date, id)` order. */
@@ -199,14 +200,27 @@ class SyncContext {
       const context: OdooContext = { active_test: false, ...this.options.context };
       const overlap = this.options.overlapSeconds ?? 600;
       let watermark = state.watermark;
-      let cursor: OdooWatermark | null = watermark ? (overlap > 0 ? { writeDate: rewindOdooDatetime(watermark.writeDate, overlap), id: 0 } : watermark) : null;
-      for (;;) {
-        const domain: OdooDomain = cursor ? keysetDomain(cursor) : [];
+      const cursor: OdooWatermark | null = watermark ? (overlap > 0 ? { writeDate: rewindOdooDatetime(watermark.writeDate, overlap), id: 0 } : watermark) : null;
+      // Keyset pages are sequential (each starts after the last record of the one before), but the
+      // next page is requested as soon as this one arrives, so fetching overlaps validating and landing.
+      const fetchPage = (from: OdooWatermark | null): Promise<OdooRecord[]> => {
+        const domain: OdooDomain = from ? keysetDomain(from) : [];
         // Odoo: object.execute_kw(model, 'search_read', [], {domain, fields, limit, order: 'write_date asc, id asc', context})
-        const records = await this.client.searchRead(model, domain, { fields, limit: pageSize, order: 'write_date asc, id asc', context, ...(this.options.signal ? { signal: this.options.signal } : {}) });
+        const page = this.client.searchRead(model, domain, { fields, limit: pageSize, order: 'write_date asc, id asc', context, ...(this.options.signal ? { signal: this.options.signal } : {}) });
+        // Handled here so an abandoned prefetch (the sync failed meanwhile) is not an unhandled rejection; awaiting it still throws.
+        page.catch(() => undefined);
+        return page;
+      };
+      let next: Promise<OdooRecord[]> | undefined = fetchPage(cursor);
+      while (next) {
+        const records = await next;
+        next = undefined;
         pages++;
         rowsRead += records.length;
         if (records.length === 0) break;
+        const last = lastPosition(records);
+        if (!last) throw new OdooRpcError('SYNC_FAILED', `${model}: a page of ${records.length} records has no record with a numeric id and a write_date; cannot continue the keyset`);
+        if (records.length >= pageSize) next = fetchPage(last);
         const valid: (Record<string, unknown> & { id: number; write_date: string })[] = [];
         const bad: RejectedRecord[] = [];
         for (const record of records) {
@@ -214,8 +228,6 @@ class SyncContext {
           if (parsed.success) valid.push(record as OdooRecord & { write_date: string });
           else bad.push(rejectedOf(model, record, describeZodError(parsed.error)));
         }
-        const last = lastPosition(records);
-        if (!last) throw new OdooRpcError('SYNC_FAILED', `${model}: a page of ${records.length} records has no record with a numeric id and a write_date; cannot continue the keyset`);
         if (bad.length > 0) {
           await this.#ops(() => this.#writeRejected(bad));
           rejected.push(...bad);
@@ -226,8 +238,6 @@ class SyncContext {
         if (!watermark || compareWatermark(last, watermark) > 0) watermark = last;
         const wm = watermark;
         await this.#ops(() => this.#writeState(model, wm, state.lastReconciledAt));
-        cursor = last;
-        if (records.length < pageSize) break;
       }
       const interval = this.options.reconcileIntervalMs ?? 24 * 3600_000;
       const due = this.options.fullReconcile === true || (interval > 0 && (state.lastReconciledAt === null || this.now().getTime() - state.lastReconciledAt.getTime() >= interval));
@@ -328,34 +338,45 @@ class SyncContext {
     );
   }
 
-  /** One INSERT per page: rows whose (_id, _version) is already in bronze (and not a tombstone) are skipped. */
+  /**
+   * Lands a page: rows whose (_id, _version) is already in bronze (and not a tombstone) are skipped.
+   * The rows go in as a few large parameters or literal chunks ({@link pageRowSources}); several
+   * statements run in one transaction where the engine has them, so a page is written whole or not
+   * at all (without transactions a crash may leave part of a page, which the replay completes by the
+   * same skip rule before the watermark moves). The skip check reads only bronze rows within the
+   * page's version range (redundant for correctness; it lets the engine prune by min/max statistics
+   * instead of hashing the whole table), and tells tombstones apart by `_file`
+   * (`odoo:<model>#deleted`), a plain column, so it never parses `_raw`.
+   */
   async #writeBronze(table: string, model: string, records: readonly (Record<string, unknown> & { id: number; write_date: string })[], deleted = false): Promise<number> {
     if (records.length === 0) return 0;
     const a = this.#a;
     const hash = createHash('sha256').update(model);
-    const params: Record<string, ParameterValue> = {};
-    const values = records.map((r, i) => {
-      hash.update(`\n${r.id}@${r.write_date}`);
-      params[`i${i}`] = String(r.id);
-      params[`v${i}`] = r.write_date;
-      params[`r${i}`] = JSON.stringify(r);
-      return `(:i${i}, :v${i}, :r${i})`;
-    });
-    Object.assign(params, {
-      source: this.source, batch: this.batchId, file: `odoo:${model}${deleted ? '#deleted' : ''}`, sha: hash.digest('hex'), now: param.timestamp(this.now()),
-      deleted_path: '$._deleted',
-    });
-    const marker = a.jsonExtractString('b._raw', ':deleted_path');
-    const result = await this.warehouse.query(
+    for (const r of records) hash.update(`\n${r.id}@${r.write_date}`);
+    const common: Record<string, ParameterValue> = {
+      source: this.source, batch: this.batchId, file: `odoo:${model}${deleted ? '#deleted' : ''}`, tombstone: `odoo:${model}#deleted`, sha: hash.digest('hex'), now: param.timestamp(this.now()),
+    };
+    let [minVersion, maxVersion] = [records[0]?.write_date ?? '', records[0]?.write_date ?? ''];
+    for (const r of records) {
+      if (r.write_date < minVersion) minVersion = r.write_date;
+      if (r.write_date > maxVersion) maxVersion = r.write_date;
+    }
+    const rows = records.map((r) => ({ id: String(r.id), version: r.write_date, raw: JSON.stringify(r) }));
+    const statements = pageRowSources(a, rows).map((source) =>
       compiledQuery(
         `INSERT INTO ${table} (_id, _version, _raw, _source, _batch_id, _file, _file_sha256, _ingested_at)
-         SELECT v._id, v._version, v._raw, :source, :batch, :file, :sha, :now FROM (VALUES ${values.join(', ')}) AS v(_id, _version, _raw)
-         WHERE NOT EXISTS (SELECT 1 FROM ${table} AS b WHERE b._id = v._id AND b._version = v._version AND ${marker} IS ${deleted ? 'NOT ' : ''}NULL)`,
-        params,
+         SELECT v._id, v._version, v._raw, :source, :batch, :file, :sha, :now FROM ${source.sql}
+         WHERE NOT EXISTS (SELECT 1 FROM ${table} AS b WHERE b._version BETWEEN :min_version AND :max_version AND b._id = v._id AND b._version = v._version AND b._file ${deleted ? '=' : '<>'} :tombstone)`,
+        { ...common, ...source.params, min_version: minVersion, max_version: maxVersion },
       ),
-      this.options.signal ? { signal: this.options.signal } : {},
     );
-    return Number(result.numAffectedRows ?? 0n);
+    const options = this.options.signal ? { signal: this.options.signal } : {};
+    const run = async (executor: QueryExecutor): Promise<number> => {
+      let written = 0;
+      for (const statement of statements) written += Number((await executor.query(statement, options)).numAffectedRows ?? 0n);
+      return written;
+    };
+    return statements.length > 1 && this.#a.supportsTransactions ? this.warehouse.transaction(run) : run(this.warehouse);
   }
 
   /** Ids in bronze (latest version not a tombstone) that Odoo no longer has → tombstone rows. */

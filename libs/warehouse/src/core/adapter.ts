@@ -67,6 +67,12 @@ export interface DialectAdapter {
    * (all columns as strings) or Parquet rows.
    */
   readRecordsAsJson(path: string, format: FileFormat): string;
+  /**
+   * A relation (without alias) whose column `name` holds the lines of the string parameter `param`
+   * (split on `\n`), the columns zipped line by line: many rows bound as a few parameters. Returns
+   * `undefined` where the engine has no cheap way to do it (callers then bind rows as literals).
+   */
+  rowsFromLines(columns: readonly { readonly name: string; readonly param: string }[]): string | undefined;
   /** Statement creating a catalog if missing (DuckDB: the driver attaches a file instead). */
   createCatalogSql(name: string, comment?: string): string;
   createSchemaSql(catalog: string, schema: string, comment?: string): string;
@@ -146,6 +152,10 @@ export abstract class DialectAdapterBase implements DialectAdapter {
   abstract daysBetween(start: string, end: string): string;
   abstract regexpReplaceAll(value: string, pattern: string, replacement: string): string;
 
+  rowsFromLines(_columns: readonly { readonly name: string; readonly param: string }[]): string | undefined {
+    return undefined;
+  }
+
   stringLength(value: string): string {
     return `length(${value})`;
   }
@@ -193,6 +203,10 @@ export class DuckDbAdapter extends DialectAdapterBase {
     }
   }
   // DuckDB has no COMMENT clause on CREATE SCHEMA; comments go through COMMENT ON.
+  override rowsFromLines(columns: readonly { readonly name: string; readonly param: string }[]): string {
+    return `(SELECT ${columns.map((c) => `unnest(string_split(:${c.param}, chr(10))) AS ${this.quoteIdentifier(c.name)}`).join(', ')})`;
+  }
+
   override createSchemaSql(catalog: string, schema: string): string {
     return `CREATE SCHEMA IF NOT EXISTS ${this.quoteQualified([catalog, schema])}`;
   }

@@ -47,6 +47,12 @@ interface Injected {
 interface ModelState {
   readonly records: Map<number, Record<string, unknown>>;
   readonly fields: Map<string, string>;
+  /**
+   * Every record sorted per `order` (like the index a real Odoo's PostgreSQL uses), so a page costs
+   * a scan in order that stops at offset + limit instead of a sort of the whole model. Cleared by
+   * touch/remove/put, the only ways records change.
+   */
+  readonly sorted: Map<string, Record<string, unknown>[]>;
 }
 
 const DEFAULT_ORDER: Readonly<Record<string, string>> = {
@@ -94,7 +100,7 @@ export class FakeOdooServer {
     this.#version = options.serverVersion ?? '17.0';
     let newest = 0;
     for (const [model, records] of Object.entries(options.dataset ?? {})) {
-      const state: ModelState = { records: new Map(), fields: new Map([['id', 'integer'], ['write_date', 'datetime'], ['display_name', 'char']]) };
+      const state: ModelState = { records: new Map(), fields: new Map([['id', 'integer'], ['write_date', 'datetime'], ['display_name', 'char']]), sorted: new Map() };
       for (const record of records) {
         const copy: Record<string, unknown> = { ...record };
         if (typeof copy['write_date'] !== 'string') copy['write_date'] = '2025-01-01 00:00:00';
@@ -160,6 +166,7 @@ export class FakeOdooServer {
       if (!record) throw new Error(`touch: ${model} ${id} does not exist`);
       Object.assign(record, changes, { write_date: stamp });
     }
+    state.sorted.clear();
     return stamp;
   }
 
@@ -167,6 +174,7 @@ export class FakeOdooServer {
   remove(model: string, ids: readonly number[]): void {
     const state = this.#model(model);
     for (const id of ids) state.records.delete(id);
+    state.sorted.clear();
   }
 
   /** Inserts or replaces a record verbatim (no validation: malformed records are allowed on purpose). */
@@ -174,6 +182,7 @@ export class FakeOdooServer {
     const state = this.#model(model);
     state.records.set(Number(record['id']), record);
     for (const [k, v] of Object.entries(record)) if (!state.fields.has(k)) state.fields.set(k, inferType(v));
+    state.sorted.clear();
   }
 
   /** Requests whose call matches, e.g. `server.count((c) => c.modelMethod === 'search_read')`. */
@@ -381,14 +390,54 @@ export class FakeOdooServer {
     const tree = parseDomain(p['domain']);
     const hasField = (name: string): boolean => state.fields.has(name);
     const filterActive = activeTest && state.fields.has('active') && !domainFields(p['domain']).includes('active');
-    let rows = [...state.records.values()].filter((r) => (!filterActive || r['active'] !== false) && evaluateDomain(tree, r, hasField, model));
     const explicit = typeof p['order'] === 'string' && p['order'].trim() !== '' ? p['order'] : undefined;
     const fallback = (DEFAULT_ORDER[model] ?? 'id').split(',').filter((part) => hasField(part.trim().split(/\s+/)[0] as string)).join(',') || 'id';
-    rows = sortRecords(rows, explicit ?? fallback, hasField);
+    const order = explicit ?? fallback;
+    let sorted = state.sorted.get(order);
+    if (!sorted) state.sorted.set(order, (sorted = sortRecords([...state.records.values()], order, hasField)));
     const offset = typeof p['offset'] === 'number' ? p['offset'] : 0;
     const limit = typeof p['limit'] === 'number' && p['limit'] > 0 ? p['limit'] : undefined;
-    return rows.slice(offset, limit !== undefined ? offset + limit : undefined);
+    // The sort is stable, so filtering the sorted records equals sorting the filtered ones.
+    const wanted = limit !== undefined ? offset + limit : Infinity;
+    const rows: Record<string, unknown>[] = [];
+    for (let i = keysetStart(p['domain'], order, sorted); i < sorted.length; i++) {
+      const r = sorted[i] as Record<string, unknown>;
+      if ((!filterActive || r['active'] !== false) && evaluateDomain(tree, r, hasField, model)) rows.push(r);
+      if (rows.length >= wanted) break;
+    }
+    return rows.slice(offset);
   }
+}
+
+/**
+ * Where a keyset page can start: for the domain `['|', [f, '>', a], '&', [f, '=', a], ['id', '>', b]]`
+ * under the order `f asc, id asc` (what a sync sends), the first record after `(a, b)`, found by
+ * binary search as PostgreSQL would seek its index; 0 for any other domain or order. Records
+ * from there on are still checked against the whole domain, so this only skips non-matches.
+ */
+function keysetStart(domain: unknown, order: string, sorted: readonly Record<string, unknown>[]): number {
+  const parts = order.split(',').map((o) => o.trim().toLowerCase().split(/\s+/));
+  if (parts.length !== 2 || parts[1]?.[0] !== 'id' || parts.some((o) => (o[1] ?? 'asc') !== 'asc')) return 0;
+  const field = parts[0]?.[0] as string;
+  if (!Array.isArray(domain) || domain.length !== 5 || domain[0] !== '|' || domain[2] !== '&') return 0;
+  const [gt, eq, idGt] = [domain[1], domain[3], domain[4]] as unknown[][];
+  const term = (t: unknown[] | undefined, f: string, op: string) => Array.isArray(t) && t.length === 3 && t[0] === f && t[1] === op;
+  if (!term(gt, field, '>') || !term(eq, field, '=') || !term(idGt, 'id', '>') || gt?.[2] !== eq?.[2]) return 0;
+  const a = gt?.[2];
+  const b = idGt?.[2];
+  if ((typeof a !== 'string' && typeof a !== 'number') || typeof b !== 'number') return 0;
+  // First index whose (field, id) > (a, b); NULL/false values sort last, like the sort above.
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const r = sorted[mid] as Record<string, unknown>;
+    const v = r[field];
+    const after = v === false || v === null || v === undefined || typeof v !== typeof a ? true : (v as string | number) > a || (v === a && Number(r['id']) > b);
+    if (after) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }
 
 function sortRecords(rows: Record<string, unknown>[], order: string, hasField: (f: string) => boolean): Record<string, unknown>[] {
