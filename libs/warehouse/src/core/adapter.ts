@@ -152,7 +152,8 @@ export abstract class DialectAdapterBase implements DialectAdapter {
   abstract daysBetween(start: string, end: string): string;
   abstract regexpReplaceAll(value: string, pattern: string, replacement: string): string;
 
-  rowsFromLines(_columns: readonly { readonly name: string; readonly param: string }[]): string | undefined {
+  rowsFromLines(columns: readonly { readonly name: string; readonly param: string }[]): string | undefined {
+    void columns; // engines without a list path bind rows as literals
     return undefined;
   }
 
