@@ -1,0 +1,168 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadBundle } from '@odoo-ce/bundle';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { REPO_ROOT } from '../context.js';
+import { removeTree, runCli, VENDORED_SCHEMA, writeTree } from '../testing/fixtures.js';
+import { loadOfficialSchema } from './official-schema.js';
+import { formatProblem } from './problems.js';
+import { validateBundle } from './validate.js';
+
+const schema = loadOfficialSchema({ file: VENDORED_SCHEMA, env: {}, cwd: REPO_ROOT }).validate;
+const repoBundle = join(REPO_ROOT, 'databricks', 'bundles');
+const dirs: string[] = [];
+afterAll(() => dirs.forEach(removeTree));
+
+/** A small bundle with one two-task job; `job` and `target` splice YAML into it. */
+function bundle(options: { name?: string; cron?: string; dependsOn?: string; sqlPath?: string; sql?: string; devPause?: string; stageExtra?: string } = {}): string {
+  const dir = writeTree({
+    'databricks.yml': `
+      bundle:
+        name: fixture
+      include:
+        - resources/*.yml
+      variables:
+        warehouse_id:
+          default: abc123
+        catalog_prefix:
+          default: dev_
+      targets:
+        dev:
+          default: true
+          mode: development
+          ${options.devPause ? `resources:\n            jobs:\n              nightly:\n                schedule:\n                  pause_status: ${options.devPause}` : ''}
+    `,
+    'resources/jobs.yml': `
+      resources:
+        jobs:
+          nightly:
+            name: ${options.name ?? 'nightly (${bundle.target})'}
+            schedule:
+              quartz_cron_expression: "${options.cron ?? '0 0 2 * * ?'}"
+              timezone_id: Asia/Manila
+            tasks:
+              - task_key: load
+                depends_on:
+                  - task_key: ${options.dependsOn ?? 'stage'}
+                sql_task:
+                  warehouse_id: \${var.warehouse_id}
+                  file:
+                    path: ../sql/load.sql
+              - task_key: stage
+                ${options.stageExtra ?? 'description: staging'}
+                sql_task:
+                  warehouse_id: \${var.warehouse_id}
+                  file:
+                    path: ${options.sqlPath ?? '../sql/stage.sql'}
+    `,
+    'sql/load.sql': 'create or replace table {{catalog.gold}}.fin.t as select * from {{catalog.silver}}.fin.s',
+    'sql/stage.sql': options.sql ?? 'create or replace table {{catalog.silver}}.fin.s as select 1 as x',
+  });
+  dirs.push(dir);
+  return dir;
+}
+
+async function problems(dir: string): Promise<string[]> {
+  const result = await validateBundle(dir, { target: 'dev', schema });
+  return result.problems.map(formatProblem);
+}
+
+describe('validateBundle: the repository bundle', () => {
+  it.each(['dev', 'staging', 'prod'])('target %s is valid against the model, the official schema and the cross-checks', async (target) => {
+    const result = await validateBundle(repoBundle, { target, schema });
+    expect(result.problems.map(formatProblem)).toEqual([]);
+    expect(Object.keys(result.bundle?.jobs ?? {})).toEqual(expect.arrayContaining(['bir_etl', 'scout_daily_sync', 'month_end_close']));
+  }, 30_000);
+
+  it('the fixture bundle is valid as written (so each bad-input case below fails for its own reason)', async () => {
+    expect(await problems(bundle())).toEqual([]);
+  });
+});
+
+describe('validateBundle: bad input → a precise error with file and line', () => {
+  it('an unknown variable', async () => {
+    expect(await problems(bundle({ name: 'nightly ${var.catalgo_prefix}' }))).toEqual([
+      expect.stringMatching(/^resources\/jobs\.yml:4:\d+: \[model\] \[UNKNOWN_REFERENCE\] .*\$\{var\.catalgo_prefix\}.*declared variables: .*catalog_prefix/),
+    ]);
+  });
+
+  it('a missing SQL file', async () => {
+    expect(await problems(bundle({ sqlPath: '../sql/stagee.sql' }))).toEqual([expect.stringMatching(/^resources\/jobs\.yml:21:21: \[sql-file\] resources\.jobs\.nightly\.tasks\[1\]\.sql_task\.file\.path: .*SQL file \.\.\/sql\/stagee\.sql not found/)]);
+  });
+
+  it('a dependency cycle', async () => {
+    const found = await problems(bundle({ stageExtra: 'depends_on: [{task_key: load}]' }));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^resources\/jobs\.yml:\d+:\d+: \[dag\] .*cycle.*(load → stage → load|stage → load → stage)/);
+  });
+
+  it('a depends_on key that names no task', async () => {
+    expect(await problems(bundle({ dependsOn: 'stag' }))).toEqual([expect.stringMatching(/^resources\/jobs\.yml:\d+:\d+: \[dag\] .*stag/)]);
+  });
+
+  it('an invalid Quartz cron expression', async () => {
+    expect(await problems(bundle({ cron: '0 0 25 * * ?' }))).toEqual([
+      expect.stringMatching(/^resources\/jobs\.yml:6:\d+: \[model\] resources\.jobs\.nightly\.schedule\.quartz_cron_expression: invalid Quartz cron expression: hours "25": 25 is outside 0\.\.23/),
+    ]);
+  });
+
+  it('a ternary (the CLI has no expressions in ${…})', async () => {
+    expect(await problems(bundle({ name: `'\${bundle.target == "dev" ? "a" : "b"}'` }))).toEqual([expect.stringMatching(/^resources\/jobs\.yml:4:\d+: \[model\] \[UNSUPPORTED_EXPRESSION\] /)]);
+  });
+
+  it('SQL that does not render (unknown placeholder) points at the task', async () => {
+    expect(await problems(bundle({ sql: 'select * from {{catalog.bronz}}.x.y' }))).toEqual([expect.stringMatching(/^resources\/jobs\.yml:\d+:\d+: \[sql-render\] job nightly task stage: sql\/stage\.sql does not render .*\{\{catalog\.bronz\}\}/)]);
+  });
+
+  it('an explicit UNPAUSED schedule in a development target', async () => {
+    expect(await problems(bundle({ devPause: 'UNPAUSED' }))).toEqual([expect.stringMatching(/\[schedule\] resources\.jobs\.nightly\.schedule\.pause_status is UNPAUSED in development target dev; expected PAUSED/)]);
+  });
+
+  it('what only the official schema rejects (an unknown task field), mapped back to its line', async () => {
+    expect(await problems(bundle({ stageExtra: 'retry_on_timeoutt: true' }))).toEqual([
+      expect.stringMatching(/^resources\/jobs\.yml:17:11: \[schema\] resources\.jobs\.nightly\.tasks\[1\]: unknown field "retry_on_timeoutt"/),
+    ]);
+  });
+});
+
+describe('deploy bundle validate|render (CLI)', () => {
+  it('validate prints the problems with file:line and exits 1; --json carries them', async () => {
+    const dir = bundle({ cron: '0 0 2 * *' });
+    const text = await runCli(['bundle', 'validate', '-t', 'dev', '--bundle', dir, '--schema', VENDORED_SCHEMA]);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^error: resources\/jobs\.yml:6:\d+: \[model\] .*expected 6 or 7 fields/m);
+    expect(text.stderr).toBe('error: bundle target dev: 1 problem(s)\n');
+    const json = await runCli(['bundle', 'validate', '-t', 'dev', '--bundle', dir, '--schema', VENDORED_SCHEMA, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ target: 'dev', ok: false, problems: [{ check: 'model', location: { file: 'resources/jobs.yml', line: 6 } }] });
+  });
+
+  it('without a schema source it says where to get one', async () => {
+    const run = await runCli(['bundle', 'validate', '-t', 'dev', '--schema', '/nonexistent/schema.json']);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('[SCHEMA_UNAVAILABLE] --schema = "/nonexistent/schema.json": no such file');
+  });
+
+  it('render writes a self-contained bundle whose SQL paths exist, rendered for the target, and which validates against the schema', async () => {
+    const out = writeTree({});
+    dirs.push(out);
+    const run = await runCli(['bundle', 'render', '-t', 'staging', '--schema', VENDORED_SCHEMA, '--out', out, '--json']);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const config = parse(readFileSync(join(out, 'databricks.yml'), 'utf8')) as { resources: { jobs: Record<string, { tasks: { sql_task?: { file: { path: string } } }[] }>; dashboards: Record<string, { file_path: string }> }; include?: unknown };
+    expect(config.include).toBeUndefined();
+    const paths = Object.values(config.resources.jobs).flatMap((j) => j.tasks.map((t) => t.sql_task?.file.path ?? ''));
+    expect(paths.length).toBeGreaterThan(10);
+    for (const p of [...paths, ...Object.values(config.resources.dashboards).map((d) => d.file_path)]) expect(existsSync(join(out, p)), p).toBe(true);
+    const sql = readFileSync(join(out, 'sql/etl/finance/bir_compliance/1601c_ingestion.sql'), 'utf8');
+    expect(sql).toContain('`staging_silver`');
+    expect(sql).not.toMatch(/\{\{\s*(catalog|params)\./);
+    expect(sql).toContain(':code_basic');
+    expect(schema(config)).toBe(true);
+    // What was rendered is what the loader reads back: the same jobs and task keys.
+    const reloaded = await loadBundle(out, { target: 'staging', env: {} });
+    const original = await loadBundle(repoBundle, { target: 'staging', env: {} });
+    expect(Object.fromEntries(Object.values(reloaded.jobs).map((j) => [j.key, j.tasks.map((t) => t.key)]))).toEqual(Object.fromEntries(Object.values(original.jobs).map((j) => [j.key, j.tasks.map((t) => t.key)])));
+  }, 30_000);
+
+});

@@ -1,0 +1,42 @@
+import { fileURLToPath } from 'node:url';
+import { loadConfig, type PlatformConfig } from '@odoo-ce/common';
+import { openWarehouse, type Warehouse } from '@odoo-ce/warehouse';
+
+/** The repository root (apps/deploy/src → ../../..): databricks/, terraform/ and dist/ live there. */
+export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+
+/** What commands need from the outside world; tests pass their own. */
+export interface DeployContext {
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly cwd: string;
+  /** Repository root: `databricks/…` paths resolve against it. */
+  readonly repoRoot: string;
+  /** Command output (plans, tables, JSON). */
+  print(text: string): void;
+  loadConfig(target: string, dataDir?: string): PlatformConfig;
+  openWarehouse(target: string, dataDir?: string): Promise<Warehouse>;
+}
+
+/** A failure that ends the command with a given exit code and a message (no stack). */
+export class CliExit extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export function defaultContext(overrides: Partial<Pick<DeployContext, 'env' | 'cwd' | 'print' | 'repoRoot'>> = {}): DeployContext {
+  const env = overrides.env ?? process.env;
+  const cwd = overrides.cwd ?? process.cwd();
+  const ctx: DeployContext = {
+    env,
+    cwd,
+    repoRoot: overrides.repoRoot ?? REPO_ROOT,
+    print: overrides.print ?? ((text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)),
+    loadConfig: (target, dataDir) => loadConfig({ env, cwd, target, ...(dataDir !== undefined ? { dataDir } : {}) }),
+    openWarehouse: async (target, dataDir) => openWarehouse(ctx.loadConfig(target, dataDir).target),
+  };
+  return ctx;
+}

@@ -1,0 +1,51 @@
+import { Command, CommanderError } from 'commander';
+import { errorMessage } from '@odoo-ce/common';
+import { registerBundleCommand } from './commands/bundle.js';
+import { registerCatalogCommand } from './commands/catalog.js';
+import { registerGrantsCommand } from './commands/grants.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+import { registerOpsCommands } from './commands/ops.js';
+import { CliExit, defaultContext, type DeployContext } from './context.js';
+
+/** Builds the `deploy` program; every command gets the same context. */
+export function buildProgram(ctx: DeployContext, stderr: (text: string) => void): Command {
+  const program = new Command('deploy')
+    .configureOutput({ writeErr: stderr, writeOut: (t) => ctx.print(t.replace(/\n$/, '')) })
+    .description('odoo-ce deployment: Databricks bundle validate/render, Unity Catalog catalogs and grants, migrations, smoke tests, cost')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride();
+  registerBundleCommand(program, ctx);
+  registerCatalogCommand(program, ctx);
+  registerGrantsCommand(program, ctx);
+  registerMigrateCommand(program, ctx);
+  registerOpsCommands(program, ctx);
+  const exitOverride = (command: Command) => {
+    command.exitOverride();
+    command.configureOutput({ writeErr: stderr, writeOut: (t) => ctx.print(t.replace(/\n$/, '')) });
+    command.commands.forEach(exitOverride);
+  };
+  program.commands.forEach(exitOverride);
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 ok, 1 failure, 2 drift (`grants plan`) or a usage
+ * error. Failures print one line (`error: [CODE] message`) on stderr, never a stack trace (set
+ * DEBUG=1 to see stacks).
+ */
+export async function main(argv: readonly string[], ctx: DeployContext = defaultContext(), stderr: (text: string) => void = (t) => void process.stderr.write(t)): Promise<number> {
+  const program = buildProgram(ctx, stderr);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (error instanceof CliExit) {
+      if (error.message) stderr(`error: ${error.message}\n`);
+      return error.exitCode;
+    }
+    stderr(`error: ${errorMessage(error)}\n`);
+    if (ctx.env['DEBUG'] && error instanceof Error && error.stack) stderr(`${error.stack}\n`);
+    return 1;
+  }
+}
