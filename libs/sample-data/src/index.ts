@@ -9,4 +9,5 @@ export { DEFAULT_PAYROLL_CODES, type OdooEmployee, type OdooPayslip, type OdooPa
 export { Random } from './lib/random.js';
 export { SCOUT_AGENCIES, SCOUT_CATEGORIES, SCOUT_DEFECTS, type ScoutDefect, type ScoutTransaction } from './lib/scout.js';
 export { writeDataset, type WrittenFile } from './lib/write.js';
+export { generateScoutHistory, HISTORY_SEASON, type ScoutHistoryOptions, type ScoutHistoryTruth } from './lib/scout-history.js';
 export { BULK_SCOUT_DEFAULTS, groundTruthSql, moveLinesBronzeSql, scoutBronzeSql, scoutGroundTruthSql, type BulkLedgerOptions, type BulkScoutOptions } from './lib/bulk-sql.js';

@@ -321,3 +321,60 @@ describe('runJob', () => {
     expect((await err(runJob(wh, bundle, 'pipeline', { maxParallel: 0 }))).message).toBe('maxParallel must be a whole number ≥ 1, got 0');
   });
 });
+
+describe('local handlers for python_wheel_task entry points (taskHandlers)', () => {
+  const WHEEL_FILES: Record<string, string> = {
+    'databricks.yml': `
+      bundle: {name: wheels}
+      resources:
+        jobs:
+          train_job:
+            parameters: [{name: seed, default: "7"}]
+            tasks:
+              - {task_key: prep, sql_task: {warehouse_id: w, file: {path: prep.sql}}}
+              - task_key: fit
+                depends_on: [{task_key: prep}]
+                python_wheel_task: {package_name: odoo_ce_ml, entry_point: train}
+              - task_key: after
+                depends_on: [{task_key: fit}]
+                sql_task: {warehouse_id: w, file: {path: after.sql}}
+    `,
+    'prep.sql': `CREATE SCHEMA IF NOT EXISTS {{catalog.gold}}.w; CREATE OR REPLACE TABLE {{catalog.gold}}.w.src AS SELECT range AS x FROM range(5);`,
+    'after.sql': `CREATE OR REPLACE TABLE {{catalog.gold}}.w.done AS SELECT count(*) AS n FROM {{catalog.gold}}.w.model;`,
+  };
+  let wheelDir: string;
+  let wheels: Bundle;
+  beforeAll(async () => {
+    wheelDir = writeTempTree(WHEEL_FILES, 'wheels-');
+    wheels = await loadBundle(wheelDir, { env: {} });
+  });
+  afterAll(() => removeTree(wheelDir));
+
+  it('runs the handler of the entry point in DAG order, with the job parameters and the warehouse', async () => {
+    const wh = await warehouse();
+    const calls: { task: string; params: Record<string, string> }[] = [];
+    const summary = await runJob(wh, wheels, 'train_job', {
+      params: { seed: '11' },
+      taskHandlers: {
+        train: async ({ task, params, warehouse: executor }) => {
+          calls.push({ task: task.key, params: { ...params } });
+          await executor.query('CREATE OR REPLACE TABLE gold.w.model AS SELECT sum(x) AS s FROM gold.w.src');
+          return { rowsAffected: 1 };
+        },
+      },
+    });
+    expect(summary.status).toBe('succeeded');
+    expect(summary.tasks.map((t) => [t.taskKey, t.status, t.rowsAffected])).toEqual([['prep', 'succeeded', null], ['fit', 'succeeded', 1], ['after', 'succeeded', null]]);
+    expect(calls).toEqual([{ task: 'fit', params: { seed: '11' } }]);
+    expect((await wh.query<{ n: bigint }>('SELECT n FROM gold.w.done')).rows[0]?.n).toBe(1n);
+  });
+
+  it('fails the task (and its downstream) when the handler throws, and is NOT_RUNNABLE without a handler', async () => {
+    const wh = await warehouse();
+    const failed = await runJob(wh, wheels, 'train_job', { taskHandlers: { train: () => Promise.reject(new Error('no data')) } });
+    expect(failed.tasks.map((t) => [t.taskKey, t.status, t.error])).toEqual([['prep', 'succeeded', null], ['fit', 'failed', 'no data'], ['after', 'upstream_failed', 'upstream task fit did not succeed']]);
+    await expect(runJob(wh, wheels, 'train_job', { taskHandlers: { other: async () => undefined } })).rejects.toThrowError(
+      /task fit of job train_job is not a sql_task; no local handler for its python_wheel_task entry point "train" \(taskHandlers\)/,
+    );
+  });
+});

@@ -48,7 +48,18 @@ export interface RunJobOptions {
    * cannot express (splitting candidates into a table and its quarantine).
    */
   readonly afterTask?: (context: TaskHookContext) => Promise<{ readonly rowsAffected?: number } | void>;
+  /**
+   * Local implementations of tasks that are not SQL files, keyed by the task's
+   * `python_wheel_task.entry_point` (what Databricks would call in the deployed wheel). A task with
+   * an entry point that has a handler here runs the handler instead of SQL (then `afterTask`, as
+   * usual); without one it stays NOT_RUNNABLE. Handlers get the task's parameters (job parameter
+   * defaults < run params) and the warehouse, and must be idempotent like SQL tasks.
+   */
+  readonly taskHandlers?: Readonly<Record<string, TaskHandler>>;
 }
+
+/** A local implementation of a non-SQL task (see {@link RunJobOptions.taskHandlers}). */
+export type TaskHandler = (context: TaskHookContext & { readonly warehouse: QueryExecutor }) => Promise<{ readonly rowsAffected?: number } | void>;
 
 /** What {@link RunJobOptions.afterTask} gets. */
 export interface TaskHookContext {
@@ -105,7 +116,7 @@ const FAILURE = new Set<TaskRunStatus>(['failed', 'upstream_failed', 'cancelled'
  * leaves `running` rows that `resume` picks up. A failed task marks its downstream
  * `upstream_failed` (per `run_if`); independent branches continue. Never throws for a task
  * failure: the summary says `failed`. Throws {@link BundleError} for bad input (unknown job or
- * task, a cycle, a task that is not a local SQL file, nothing to resume).
+ * task, a cycle, a task that is neither a local SQL file nor a handled entry point, nothing to resume).
  *
  * @example
  * const summary = await runJob(warehouse, bundle, 'bir_etl', { params: { period: '2025-01' } });
@@ -127,7 +138,8 @@ export async function runJob(warehouse: QueryExecutor, bundle: Bundle, jobName: 
   checkSelection(job, dag, options.only);
   const selection = options.only ? new Set(options.only) : undefined;
   for (const key of dag.order) {
-    if (!selection || selection.has(key)) localSqlFile(job, dag.tasks.get(key) as TaskDefinition);
+    const task = dag.tasks.get(key) as TaskDefinition;
+    if ((!selection || selection.has(key)) && !localHandler(job, task, options.taskHandlers)) localSqlFile(job, task);
   }
   await ensureRunTables(warehouse);
   return new JobRun(warehouse, bundle, job, dag, { ...options, maxParallel }).run();
@@ -144,11 +156,30 @@ function checkSelection(job: JobDefinition, dag: JobDag, only: readonly string[]
   }
 }
 
+/** `python_wheel_task.entry_point` of a task, from the validated job settings. */
+function wheelEntryPoint(job: JobDefinition, task: TaskDefinition): string | undefined {
+  const settings = (job.settings.tasks ?? []).find((t) => t.task_key === task.key) as Record<string, unknown> | undefined;
+  const wheel = settings?.['python_wheel_task'] as { entry_point?: unknown } | undefined;
+  return typeof wheel?.entry_point === 'string' ? wheel.entry_point : undefined;
+}
+
+/** The local handler of a non-SQL task, when `taskHandlers` has one for its entry point. */
+function localHandler(job: JobDefinition, task: TaskDefinition, handlers: RunJobOptions['taskHandlers']): { entryPoint: string; handler: TaskHandler } | undefined {
+  if (task.sql) return undefined;
+  const entryPoint = wheelEntryPoint(job, task);
+  const handler = entryPoint !== undefined && handlers && Object.hasOwn(handlers, entryPoint) ? handlers[entryPoint] : undefined;
+  return entryPoint !== undefined && handler ? { entryPoint, handler } : undefined;
+}
+
 /** The local path of a task's SQL file, or a NOT_RUNNABLE error saying why there is none. */
 function localSqlFile(job: JobDefinition, task: TaskDefinition): string {
   const file = task.sql?.file;
   const where = task.location ? `${formatLocation(task.location)}: ` : '';
-  if (!task.sql) throw new BundleError('NOT_RUNNABLE', `${where}task ${task.key} of job ${job.key} is not a sql_task; the local runner only runs sql_task.file tasks`, { data: { job: job.key, task: task.key } });
+  if (!task.sql) {
+    const entryPoint = wheelEntryPoint(job, task);
+    const why = entryPoint === undefined ? 'the local runner only runs sql_task.file tasks and python_wheel_task entry points with a local handler' : `no local handler for its python_wheel_task entry point "${entryPoint}" (taskHandlers)`;
+    throw new BundleError('NOT_RUNNABLE', `${where}task ${task.key} of job ${job.key} is not a sql_task; ${why}`, { data: { job: job.key, task: task.key } });
+  }
   if (!file) throw new BundleError('NOT_RUNNABLE', `${where}task ${task.key} of job ${job.key} has no sql_task.file (queries, dashboards and alerts run only on Databricks)`, { data: { job: job.key, task: task.key } });
   if (!file.localPath) {
     const why = file.source === 'GIT' ? 'its source is GIT' : `${file.path} is not a local path (relative to the bundle, or under \${workspace.file_path})`;
@@ -331,8 +362,9 @@ class JobRun {
   async #execute(key: string): Promise<void> {
     const task = this.dag.tasks.get(key) as TaskDefinition;
     const state = this.#states.get(key) as TaskState;
-    const localPath = localSqlFile(this.job, task);
-    const file = displayPath(localPath);
+    const local = localHandler(this.job, task, this.options.taskHandlers);
+    const localPath = local ? undefined : localSqlFile(this.job, task);
+    const file = localPath ? displayPath(localPath) : `entry point ${local?.entryPoint}`;
     state.status = 'running';
     state.startedAt = new Date();
     state.endedAt = null;
@@ -349,13 +381,18 @@ class JobRun {
     let error: string | null = null;
     let rows: number | null = null;
     try {
-      const sql = await readFile(localPath, 'utf8').catch((e: unknown) => {
-        throw new BundleError('FILE_NOT_FOUND', `cannot read ${file}: ${(e as Error).message}`, { cause: e });
-      });
       const params = this.#taskParams(task);
-      const results = await this.warehouse.executeScript(sql, { file, params, ...(signal ? { signal } : {}) });
-      const affected = results.map((r) => r.numAffectedRows).filter((n): n is bigint => n !== undefined);
-      rows = affected.length > 0 ? Number(affected.reduce((a, b) => a + b, 0n)) : null;
+      if (local) {
+        const done = await local.handler({ runId: this.#runId, task, params, warehouse: this.warehouse, ...(signal ? { signal } : {}) });
+        rows = done && done.rowsAffected !== undefined ? done.rowsAffected : null;
+      } else {
+        const sql = await readFile(localPath as string, 'utf8').catch((e: unknown) => {
+          throw new BundleError('FILE_NOT_FOUND', `cannot read ${file}: ${(e as Error).message}`, { cause: e });
+        });
+        const results = await this.warehouse.executeScript(sql, { file, params, ...(signal ? { signal } : {}) });
+        const affected = results.map((r) => r.numAffectedRows).filter((n): n is bigint => n !== undefined);
+        rows = affected.length > 0 ? Number(affected.reduce((a, b) => a + b, 0n)) : null;
+      }
       const after = await this.options.afterTask?.({ runId: this.#runId, task, params, ...(signal ? { signal } : {}) });
       if (after && after.rowsAffected !== undefined) rows = (rows ?? 0) + after.rowsAffected;
     } catch (e) {

@@ -104,3 +104,37 @@ describe('generateDataset', () => {
     expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).scout.expected_quarantine_rows).toBe(data.manifest.scout.expected_quarantine_rows);
   });
 });
+
+describe('generateDataset with scoutHistory (ML quality bars)', () => {
+  const data = generateDataset({ seed: 3, scale: 6_000, scoutHistory: { months: 36 } });
+  const truth = data.manifest.scout_history;
+
+  it('spans 36 months ending in December of the year, with seasonal volumes and a December peak', () => {
+    expect(truth?.first_month).toBe('2023-01');
+    expect(truth?.last_month).toBe('2025-12');
+    const perMonth = new Map<string, number>();
+    for (const row of data.scout.transactions) perMonth.set((row.transaction_date as string).slice(0, 7), (perMonth.get((row.transaction_date as string).slice(0, 7)) ?? 0) + 1);
+    expect(perMonth.size).toBe(36);
+    expect(perMonth.get('2025-12')).toBeGreaterThan(perMonth.get('2025-11') as number);
+    expect(perMonth.get('2024-02')).toBeLessThan(perMonth.get('2024-03') as number);
+    expect(Math.abs(data.scout.transactions.length - 6_000 * (1 + 0.004))).toBeLessThan(120);
+  });
+
+  it('records every injected spike and duplicate payment, and nothing is quarantined', () => {
+    const byId = new Map(data.scout.transactions.map((r) => [r.id, r]));
+    expect(truth?.amount_spikes.length).toBeGreaterThan(5);
+    expect(truth?.duplicate_payments.length).toBeGreaterThan(5);
+    for (const d of truth?.duplicate_payments ?? []) {
+      const [a, b] = [byId.get(d.id), byId.get(d.original_id)];
+      expect([a?.vendor, a?.amount, a?.agency]).toEqual([b?.vendor, b?.amount, b?.agency]);
+      expect(Date.parse(a?.transaction_date as string) - Date.parse(b?.transaction_date as string)).toBeLessThanOrEqual(3 * 86_400_000);
+    }
+    for (const id of truth?.amount_spikes ?? []) expect(Number(byId.get(id)?.amount)).toBeLessThanOrEqual(4_000_000);
+    expect(data.manifest.scout.expected_quarantine_rows).toBe(0);
+    expect(data.manifest.scout.expected_silver_rows).toBe(data.scout.transactions.length);
+  });
+
+  it('leaves the default (one-year) dataset unchanged: no scout_history in the manifest', () => {
+    expect(generateDataset({ seed: 3, scale: 500 }).manifest.scout_history).toBeUndefined();
+  });
+});

@@ -3,6 +3,7 @@ import { odooDatetime } from './odoo-format.js';
 import { DEFAULT_PAYROLL_CODES, payroll, type OdooEmployee, type OdooPayslip, type OdooPayslipLine, type PayrollCodes, type PayslipTruth, type WithholdingFunction } from './payroll.js';
 import { Random } from './random.js';
 import { generateScoutTransactions, SCOUT_DEFECTS, type ScoutDefect, type ScoutTransaction, type ScoutTruth } from './scout.js';
+import { generateScoutHistory, type ScoutHistoryOptions, type ScoutHistoryTruth } from './scout-history.js';
 
 export interface DefectRates {
   readonly scout: Readonly<Record<ScoutDefect, number>>;
@@ -32,6 +33,12 @@ export interface DatasetOptions {
   readonly payrollCodes?: PayrollCodes;
   /** Monthly withholding table used to fill the payslips' tax lines (the data-quality lib has it). */
   readonly withholding?: WithholdingFunction;
+  /**
+   * Instead of one year of Scout expenses with pipeline defects, several years (ending in December of
+   * `year`) with seasonal volumes and injected ML anomalies, recorded in `manifest.scout_history`.
+   * Absent (the default): the one-year generator, unchanged.
+   */
+  readonly scoutHistory?: ScoutHistoryOptions;
 }
 
 /** The generated records, keyed by their source model/table. */
@@ -63,6 +70,8 @@ export interface GroundTruth {
   readonly moves: MoveTruth;
   readonly payroll: Omit<PayslipTruth, 'taxable_by_employee_month'> & { withholding_applied: boolean };
   readonly taxable_by_employee_month: Record<string, number>;
+  /** Present when generated with `scoutHistory`: the injected anomalies and the series shape. */
+  readonly scout_history?: ScoutHistoryTruth;
 }
 
 /**
@@ -95,7 +104,8 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
     underWithholdingRate: rates.underWithholding,
     ...(options.withholding ? { withholding: options.withholding } : {}),
   });
-  const s = generateScoutTransactions(root.fork('scout'), {
+  const history = options.scoutHistory ? generateScoutHistory(root.fork('scout-history'), scale, year, options.scoutHistory) : undefined;
+  const s = history ?? generateScoutTransactions(root.fork('scout'), {
     transactions: scale,
     year,
     defectRates: rates.scout,
@@ -125,6 +135,7 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
       seed, scale, year, payroll_codes: codes, rows, scout: s.truth, partners: p.truth, moves: m.truth,
       payroll: { ...payTruth, withholding_applied: options.withholding !== undefined },
       taxable_by_employee_month,
+      ...(history ? { scout_history: history.history } : {}),
     },
   };
 }

@@ -1,0 +1,135 @@
+/**
+ * The ML quality bars of issue #6 on the sample data (36 months of Scout history for 8 agencies with
+ * injected amount spikes and duplicate payments, plus one year of Odoo), end to end on DuckDB:
+ * `etl run ml_training` (features → train → evaluate → promote → score), then the registry, the
+ * predictions tables and the serving API. Numbers are measured, not hard-coded: the bars are the
+ * issue's (MASE < 1 against seasonal naive, precision and recall ≥ 0.8).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadBundle, runJob } from '@odoo-ce/bundle';
+import type { GroundTruth } from '@odoo-ce/sample-data';
+import { forecastSeries, listModelVersions, loadModelVersion, MlError, scoreTransaction, type ForecastArtifact, type RunEvaluation } from '@odoo-ce/ml';
+import { Warehouse } from '@odoo-ce/warehouse';
+import { duckDbDialect } from '@odoo-ce/warehouse/duckdb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defaultContext } from '../context.js';
+import { main, REPO_ROOT } from '../main.js';
+import { mlTaskHandlers } from './handlers.js';
+import { prepareMlData } from './ml-data.js';
+
+const CATALOGS = ['bronze', 'silver', 'gold', 'platinum', 'sandbox', 'ops'];
+
+async function etl(argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, defaultContext({ env: { LOG_LEVEL: 'warn' }, cwd: tmpdir(), print: (t) => void out.push(t) }), (t) => void err.push(t));
+  return { code, stdout: out.join('\n'), stderr: err.join('') };
+}
+
+describe('ml_training on the sample data (DuckDB)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ml-quality-'));
+  const dataDir = join(dir, 'data');
+  const warehouse = new Warehouse(duckDbDialect({ dataDir, catalogs: CATALOGS }));
+  let manifest: GroundTruth;
+  let run: { code: number; stdout: string; stderr: string };
+
+  beforeAll(async () => {
+    ({ manifest } = await prepareMlData({ warehouse, repoRoot: REPO_ROOT, exportDir: join(dir, 'exports'), seed: 7, scale: 15_000 }));
+    run = await etl(['run', 'ml_training', '--target', 'local', '--data-dir', dataDir, '--json']);
+  }, 180_000);
+  afterAll(async () => warehouse.close());
+
+  const evaluation = async (name: string) => (await listModelVersions(warehouse, name)).find((v) => v.version === 1)?.metrics['evaluation'];
+
+  it('runs features → train → evaluate → promote → score through `etl run`', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as { status: string; tasks: { taskKey: string; status: string }[] };
+    expect(summary.tasks.map((t) => [t.taskKey, t.status])).toEqual(['features', 'train', 'evaluate', 'promote', 'score'].map((k) => [k, 'succeeded']));
+  });
+
+  it('forecasts beat seasonal naive in a rolling-origin backtest (MASE against seasonal naive < 1)', async () => {
+    const forecast = (await evaluation('bir_monthly_forecast')) as RunEvaluation['forecast'];
+    // 16 agency series (ewt, input_vat × 8 agencies) have 36 months; the Odoo series have 12 (fallback, no backtest).
+    expect(forecast.backtested).toBe(16);
+    expect(forecast.mean_relative_mae).toBeLessThan(1);
+    expect(forecast.per_series['1601c:withheld']?.method).toBe('seasonal_naive');
+    expect(forecast.per_series['1601c:withheld']?.notes.join(' ')).toMatch(/12 months of history: Holt-Winters needs 24/);
+    const methods = Object.values(forecast.per_series).filter((s) => s.observations === 36).map((s) => s.method);
+    expect(new Set(methods)).toEqual(new Set(['holt_winters']));
+  });
+
+  it('finds the injected anomalies with precision and recall ≥ 0.8', async () => {
+    const truth = manifest.scout_history;
+    const injected = new Set([...(truth?.amount_spikes ?? []), ...(truth?.duplicate_payments ?? []).map((d) => d.id)]);
+    expect(injected.size).toBeGreaterThan(50);
+    const flagged = (await warehouse.query<{ transaction_id: string; score: number; reasons: string }>('SELECT transaction_id, score, reasons FROM platinum.predictions.expense_anomalies')).rows;
+    const hits = flagged.filter((f) => injected.has(f.transaction_id)).length;
+    expect(hits / flagged.length).toBeGreaterThanOrEqual(0.8);
+    expect(hits / injected.size).toBeGreaterThanOrEqual(0.8);
+    const duplicate = truth?.duplicate_payments[0];
+    expect(flagged.find((f) => f.transaction_id === duplicate?.id)?.reasons).toContain(`possible duplicate of ${duplicate?.original_id}`);
+    for (const f of flagged) expect(f.score >= 0 && f.score <= 1 && f.reasons.length > 0).toBe(true);
+  });
+
+  it('reports classifier metrics on the held-out split (accuracy, macro-F1, confusion matrix)', async () => {
+    const c = (await evaluation('expense_classifier')) as RunEvaluation['classifier'];
+    expect(c.examples).toBeGreaterThan(2_000);
+    expect(c.confusion.labels).toEqual(['meals', 'professional_fees', 'software', 'supplies', 'transport', 'travel', 'utilities']);
+    expect(c.accuracy).toBeGreaterThan(c.majority_baseline_accuracy);
+    expect(c.macroF1).toBeGreaterThan(0.9);
+  });
+
+  it('writes finite forecasts for every series and month (no NaN, lower ≤ point ≤ upper)', async () => {
+    const rows = (await warehouse.query<{ series: string; point: number; lower: number; upper: number; model_version: number }>('SELECT series, point, lower, upper, model_version FROM platinum.predictions.bir_monthly_forecast')).rows;
+    expect(rows.length).toBe(18 * 12);
+    for (const r of rows) expect([r.point, r.lower, r.upper].every(Number.isFinite) && r.lower <= r.point && r.point <= r.upper).toBe(true);
+  });
+
+  it('serves forecasts and transaction scores from the production versions', async () => {
+    const f = await forecastSeries(warehouse, { series: 'ewt:RIM', months: 3 });
+    expect(f).toMatchObject({ series: 'ewt:RIM', model_version: 1, method: 'holt_winters' });
+    expect(f.points.map((p) => p.month)).toEqual(['2026-01', '2026-02', '2026-03']);
+    await expect(forecastSeries(warehouse, { series: 'ewt:NOPE', months: 3 })).rejects.toMatchObject({ code: 'UNKNOWN_SERIES' });
+    const normal = await scoreTransaction(warehouse, { agency: 'RIM', vendor: 'Jollibee Foods Corp', category: 'meals', amount: '850.00', date: '2025-06-10' });
+    expect(normal.reasons).toEqual([]);
+    const spike = await scoreTransaction(warehouse, { agency: 'RIM', vendor: 'Jollibee Foods Corp', category: 'meals', amount: '42000.00', date: '2025-06-10' });
+    expect(spike.reasons.join(' ')).toMatch(/the median for vendor "Jollibee Foods Corp"/);
+    expect(spike.score).toBeGreaterThan(normal.score);
+    const cli = await etl(['predict', 'forecast', '--series', 'input_vat:BOM', '--months', '2', '--json', '--data-dir', dataDir]);
+    expect(JSON.parse(cli.stdout)).toMatchObject({ series: 'input_vat:BOM', model_version: 1, points: [{ month: '2026-01' }, { month: '2026-02' }] });
+    const models = await etl(['predict', 'models', '--json', '--data-dir', dataDir]);
+    expect((JSON.parse(models.stdout) as { name: string; version: number; stage: string }[]).map((m) => [m.name, m.version, m.stage])).toEqual([
+      ['bir_monthly_forecast', 1, 'production'], ['expense_anomaly', 1, 'production'], ['expense_classifier', 1, 'production'],
+    ]);
+    const bad = await etl(['predict', 'forecast', '--series', 'ewt:RIM', '--months', '0', '--data-dir', dataDir]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^error: option '--months <n>' argument '0' is invalid\. --months must be a positive whole number, got "0"\n/);
+  });
+
+  it('trains the same artifacts again from the same data (seeded), and does not promote an equal version', async () => {
+    const bundle = await loadBundle(join(REPO_ROOT, 'databricks', 'bundles'), { env: {} });
+    const again = await runJob(warehouse, bundle, 'ml_training', { target: 'local', taskHandlers: mlTaskHandlers() });
+    expect(again.status).toBe('succeeded');
+    for (const name of ['bir_monthly_forecast', 'expense_classifier', 'expense_anomaly']) {
+      const [first, second] = [await loadModelVersion(warehouse, name, 1), await loadModelVersion(warehouse, name, 2)];
+      expect(JSON.stringify(second.artifact)).toBe(JSON.stringify(first.artifact));
+      expect([first.stage, second.stage]).toEqual(['production', 'staging']);
+    }
+    const forecast = (await loadModelVersion<ForecastArtifact>(warehouse, 'bir_monthly_forecast')).artifact;
+    expect(Object.keys(forecast.series)).toHaveLength(18);
+  }, 120_000);
+
+  it('answers NO_MODEL on a warehouse without a registry', async () => {
+    const empty = new Warehouse(duckDbDialect({ dataDir: ':memory:', catalogs: CATALOGS }));
+    try {
+      const error = await forecastSeries(empty, { series: 'ewt:RIM', months: 1 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(MlError);
+      expect(error).toMatchObject({ code: 'NO_MODEL' });
+    } finally {
+      await empty.close();
+    }
+  });
+});
