@@ -110,6 +110,10 @@ describe('etl warehouse serve + a target pointed at it', () => {
       expect(info.token).toBeUndefined(); // a token the user gave is never printed
       const env = { DATABRICKS_HOST: `${info.host}:${info.port}`, DATABRICKS_HTTP_PATH: info.httpPath, DATABRICKS_TOKEN: 'serve-token-1', DATABRICKS_CA_CERT_FILE: info.certFile, ETL_CATALOG_PREFIX: '' };
       expect(await etl(['query', '--target', 'dev', '--json', 'select 42 as x'], env)).toEqual({ code: 0, stdout: '[{"x":42}]', stderr: '' });
+      // GRANT and SHOW GRANTS are answered from the served files' ops grants table, in Databricks' shape.
+      expect((await etl(['query', '--target', 'dev', 'GRANT SELECT ON SCHEMA gold.finance TO `finance_analysts`'], env)).code).toBe(0);
+      const grants = await etl(['query', '--target', 'dev', '--json', 'SHOW GRANTS ON SCHEMA gold.finance'], env);
+      expect(JSON.parse(grants.stdout)).toEqual([{ Principal: 'finance_analysts', ActionType: 'SELECT', ObjectType: 'SCHEMA', ObjectKey: 'gold.finance' }]);
       const denied = await etl(['query', '--target', 'dev', 'select 1'], { ...env, DATABRICKS_TOKEN: 'wrong-token' });
       expect(denied.code).toBe(1);
       expect(denied.stderr).toMatch(/^error: \[AUTH_FAILED\]/);

@@ -5,7 +5,10 @@ import { errorMessage } from '@odoo-ce/common';
 import { registerBirCommand } from './commands/bir.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDqCommand } from './commands/dq.js';
+import { registerGrantsCommand } from './commands/grants.js';
 import { registerIngestCommand } from './commands/ingest.js';
+import { registerPredictCommand } from './commands/predict.js';
+import { mlTaskHandlers } from './ml/handlers.js';
 import { registerQueryCommand } from './commands/query.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
@@ -13,6 +16,7 @@ import { registerStatusCommand } from './commands/status.js';
 import { registerWarehouseCommand } from './commands/warehouse.js';
 import { registerWebhooksCommand } from './commands/webhooks.js';
 import { CliExit, defaultContext, type CliContext } from './context.js';
+import { runNotifier } from './notifications.js';
 import { loadSuites, qualityGates } from '@odoo-ce/data-quality';
 
 /** The repository root (apps/etl/src or apps/etl/dist → ../../..): databricks/ lives there. */
@@ -31,6 +35,7 @@ export function buildProgram(ctx: CliContext, stderr: (text: string) => void): C
   registerRunCommand(program, {
     bundleRoot: join(REPO_ROOT, 'databricks', 'bundles'),
     env: ctx.env,
+    ...(ctx.progressStream ? { progressStream: ctx.progressStream } : {}),
     openWarehouse: (o) => ctx.openWarehouse(o),
     print: (t) => ctx.print(t),
     logger: (base) => ctx.logger(ctx.loadConfig({}), base),
@@ -38,10 +43,14 @@ export function buildProgram(ctx: CliContext, stderr: (text: string) => void): C
       const suites = loadSuites(join(REPO_ROOT, 'databricks', 'quality'));
       return async (context) => qualityGates(warehouse, await suites)(context);
     },
+    taskHandlers: (logger) => mlTaskHandlers(logger),
+    notifier: (warehouse, logger) => runNotifier(ctx.env, warehouse, logger),
   });
   registerStatusCommand(program, ctx);
   registerDqCommand(program, ctx);
+  registerGrantsCommand(program, ctx);
   registerBirCommand(program, ctx);
+  registerPredictCommand(program, ctx);
   registerReportCommand(program, ctx);
   registerWarehouseCommand(program, ctx);
   registerWebhooksCommand(program, ctx);

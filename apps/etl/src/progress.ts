@@ -21,6 +21,8 @@ export class TaskListProgress {
         concurrent: false,
         exitOnError: false,
         registerSignalListeners: false,
+        // Draw on the stream we were given even when stdout is redirected (listr2 looks at stdout).
+        forceTTY: options.renderer !== 'simple',
         renderer: 'default',
         fallbackRenderer: 'simple',
         // The simple renderer (one line per change) where the caller asks for it (tests, logs to a file).

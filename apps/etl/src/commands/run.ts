@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { BundleError, loadBundle, runJob, type Bundle, type RunJobOptions, type RunLogger, type RunSummary } from '@odoo-ce/bundle';
+import { BundleError, loadBundle, runJob, type Bundle, type RunEvent, type RunJobOptions, type RunLogger, type RunSummary } from '@odoo-ce/bundle';
 import type { Warehouse } from '@odoo-ce/warehouse';
 import { formatTable } from '../format.js';
+import { TaskListProgress } from '../progress.js';
 import { parsePositiveInt } from './query.js';
 
 /** What `etl run` and `etl status` need from the outside world (the CLI context provides it; tests pass their own). */
@@ -21,6 +22,12 @@ export interface RunCliDeps {
   readonly signal?: AbortSignal;
   /** Work a task's SQL cannot express, run after it as part of the task (the data-quality gates). */
   afterTask?(warehouse: Warehouse): RunJobOptions['afterTask'];
+  /** Local handlers of non-SQL tasks by entry point (the ml_training job's model steps). */
+  taskHandlers?(logger?: RunLogger): RunJobOptions['taskHandlers'];
+  /** Where to draw the job's task list (a terminal); absent → structured logs only. */
+  readonly progressStream?: NodeJS.WriteStream;
+  /** Job-event notifications (Mattermost, n8n) of one run: flushed before the warehouse closes; a failed delivery never fails the job. */
+  notifier?(warehouse: Warehouse, logger?: RunLogger): { onEvent(event: RunEvent): void; flush(): Promise<void> } | undefined;
 }
 
 interface RunOptions {
@@ -63,20 +70,34 @@ export function registerRunCommand(program: Command, deps: RunCliDeps): void {
       const stop = deps.signal ? undefined : cancelOnSignals();
       const signal = deps.signal ?? stop?.signal;
       let summary: RunSummary;
+      let notifier: ReturnType<NonNullable<RunCliDeps['notifier']>>;
+      // On a terminal the task list replaces the runner's info logs (warnings still reach stderr).
+      const progress = deps.progressStream && !opts.json ? new TaskListProgress([{ key: 'job', title: `Run job ${job} (${bundle.target})` }], { stream: deps.progressStream }) : undefined;
       try {
         const logger = deps.logger?.({ bundle_target: bundle.target });
         const afterTask = deps.afterTask?.(warehouse);
+        const notify = (notifier = deps.notifier?.(warehouse, logger));
+        const listeners = [notify && ((event: RunEvent) => notify.onEvent(event)), progress && ((event: RunEvent) => progress.event('job', event))].filter((l) => l !== undefined);
         summary = await runJob(warehouse, bundle, job, {
           ...(afterTask ? { afterTask } : {}),
+          ...(deps.taskHandlers ? { taskHandlers: deps.taskHandlers(logger) } : {}),
+          ...(listeners.length > 0 ? { onEvent: (event: RunEvent) => listeners.forEach((l) => l(event)) } : {}),
           params: opts.param,
           resume: opts.resume === true,
           ...(opts.only ? { only: opts.only } : {}),
           ...(opts.maxParallel ? { maxParallel: opts.maxParallel } : {}),
-          ...(logger ? { logger } : {}),
+          ...(logger && !progress ? { logger } : {}),
           ...(signal ? { signal } : {}),
         });
+        if (summary.status === 'succeeded') progress?.finish('job');
+        else progress?.fail('job', new Error(`${summary.status}: ${summary.error ?? ''}`));
+      } catch (error) {
+        progress?.fail('job', error);
+        throw error;
       } finally {
         stop?.dispose();
+        await progress?.close();
+        await notifier?.flush();
         await warehouse.close();
       }
       deps.print(opts.json ? JSON.stringify(summary) : formatSummary(summary));

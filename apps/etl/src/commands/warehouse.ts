@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { grantsStatementHandler, OpsGrantsStore } from '@odoo-ce/catalog';
+import { DEFAULT_LAYOUT, openWarehouse } from '@odoo-ce/warehouse';
 import type { CliContext } from '../context.js';
 import { parsePositiveInt } from './query.js';
 
@@ -25,12 +27,20 @@ export function registerWarehouseCommand(program: Command, ctx: CliContext, wait
       const given = opts.token ?? ctx.env['ETL_ENDPOINT_TOKEN'];
       const token = given ?? randomBytes(18).toString('base64url');
       const { startLocalEndpoint } = await import('@odoo-ce/warehouse/endpoint');
+      const dataDir = opts.dataDir ?? join(ctx.cwd, '.data', 'endpoint');
+      // GRANT / REVOKE / SHOW GRANTS are answered from the ops grants table of the same files (the
+      // store the embedded engine enforces), in Databricks' SHOW GRANTS shape.
+      const grantsWarehouse = await openWarehouse({ layout: DEFAULT_LAYOUT, warehouse: { engine: 'duckdb', dataDir } });
       const endpoint = await startLocalEndpoint({
         port: opts.port ?? 0,
         token,
-        dataDir: opts.dataDir ?? join(ctx.cwd, '.data', 'endpoint'),
+        dataDir,
         resultFormat: opts.resultFormat,
+        intercept: grantsStatementHandler(new OpsGrantsStore(grantsWarehouse)),
         ...(opts.certFile ? { certFile: opts.certFile } : {}),
+      }).catch(async (error: unknown) => {
+        await grantsWarehouse.close();
+        throw error;
       });
       ctx.print(
         JSON.stringify({
@@ -46,6 +56,7 @@ export function registerWarehouseCommand(program: Command, ctx: CliContext, wait
         await waitForStop();
       } finally {
         await endpoint.close();
+        await grantsWarehouse.close();
       }
     });
 }
