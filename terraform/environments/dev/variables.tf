@@ -1,9 +1,3 @@
-variable "location" {
-  description = "Azure region of the dev environment."
-  type        = string
-  default     = "southeastasia"
-}
-
 variable "databricks_account_id" {
   description = "Databricks account id (account console); set TF_VAR_databricks_account_id."
   type        = string

@@ -103,7 +103,7 @@ describe('validateBundle: bad input → a precise error with file and line', () 
 
   it('an invalid Quartz cron expression', async () => {
     expect(await problems(bundle({ cron: '0 0 25 * * ?' }))).toEqual([
-      expect.stringMatching(/^resources\/jobs\.yml:6:\d+: \[model\] resources\.jobs\.nightly\.schedule\.quartz_cron_expression: invalid Quartz cron expression: hours "25": 25 is outside 0\.\.23/),
+      `resources/jobs.yml:6:33: [model] resources.jobs.nightly.schedule.quartz_cron_expression: invalid Quartz cron expression: hours "25": Number '25' of hours field is bigger than upper limit '23'; expected 0-23 (with , - * /) (got "0 0 25 * * ?")`,
     ]);
   });
 

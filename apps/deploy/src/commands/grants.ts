@@ -15,8 +15,8 @@ interface GrantsOptions {
   readonly json?: boolean;
 }
 
-/** Each environment declares `var.metastore_id` and calls the unity_catalog module that creates the securables. */
-const TERRAFORM_OPTIONS = { dependsOn: ['module.unity_catalog'], metastoreId: '${var.metastore_id}' };
+/** Each environment declares `var.metastore_id` and calls the platform module, whose unity_catalog module creates the securables. */
+const TERRAFORM_OPTIONS = { dependsOn: ['module.platform'], metastoreId: '${var.metastore_id}' };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 

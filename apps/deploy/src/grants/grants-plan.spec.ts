@@ -156,6 +156,6 @@ describe('grants policy errors and Terraform', () => {
     const resources = json.resource.databricks_grants;
     expect(resources['catalog_staging_gold']?.catalog).toBe('staging_gold');
     expect(Object.values(resources).flatMap((r) => r.grant.flatMap((g) => g.privileges)).every((p) => /^[A-Z_]+$/.test(p))).toBe(true);
-    expect(Object.values(resources).every((r) => r.depends_on[0] === 'module.unity_catalog')).toBe(true);
+    expect(Object.values(resources).every((r) => r.depends_on[0] === 'module.platform')).toBe(true);
   });
 });

@@ -7,8 +7,9 @@ import { REPO_ROOT } from '../context.js';
 /**
  * terraform/ is checked without Terraform or a cloud: every .tf parses (hcl2json, the HCL parser
  * compiled to WebAssembly), every resource type is one the providers define, modules referenced
- * exist, every `var.x` a file uses is declared in its module, and the environments wire the three
- * modules with the generated grants.
+ * exist and get exactly the variables they declare, every `var.x` a file uses is declared in its
+ * module, the platform module wires the three building blocks, and each environment calls it with
+ * its own values next to its generated grants.
  */
 const TERRAFORM = join(REPO_ROOT, 'terraform');
 
@@ -35,7 +36,7 @@ const PROVIDER_RESOURCES = new Set([
 type Block = Record<string, unknown>;
 interface TfFile {
   readonly path: string;
-  readonly json: { resource?: Record<string, Record<string, Block[] | Block>>; variable?: Record<string, unknown>; module?: Record<string, Block[]> };
+  readonly json: { resource?: Record<string, Record<string, Block[] | Block>>; variable?: Record<string, Block[]>; module?: Record<string, Block[]> };
   readonly text: string;
 }
 
@@ -57,12 +58,21 @@ beforeAll(async () => {
 }, 30_000);
 
 const inDir = (dir: string) => files.filter((f) => dirname(f.path) === dir);
+/** The `module "name" { … }` calls of a directory, by name. */
+const moduleCalls = (dir: string): Record<string, Block> =>
+  Object.fromEntries(inDir(dir).flatMap((f) => Object.entries(f.json.module ?? {})).map(([name, blocks]) => [name, blocks[0] as Block]));
+/** The variables a module directory declares, with whether they have a default. */
+const declaredVariables = (dir: string): Map<string, boolean> =>
+  new Map(inDir(dir).flatMap((f) => Object.entries(f.json.variable ?? {})).map(([name, blocks]) => [name, 'default' in (blocks[0] ?? {})]));
+/** Meta-arguments of a module call, not variables of the module. */
+const META_ARGUMENTS = new Set(['source', 'version', 'providers', 'depends_on', 'count', 'for_each']);
+const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
 
 describe('terraform/', () => {
   it('has the three modules and the three environments, and every file parses', () => {
     const dirs = [...new Set(files.map((f) => dirname(f.path)))].sort();
-    expect(dirs).toEqual(['environments/dev', 'environments/prod', 'environments/staging', 'modules/databricks_workspace', 'modules/networking', 'modules/unity_catalog']);
-    expect(files.length).toBeGreaterThanOrEqual(12);
+    expect(dirs).toEqual(['environments/dev', 'environments/prod', 'environments/staging', 'modules/databricks_workspace', 'modules/networking', 'modules/platform', 'modules/unity_catalog']);
+    expect(files.length).toBeGreaterThanOrEqual(13);
   });
 
   it('every resource type exists in its provider', () => {
@@ -79,24 +89,67 @@ describe('terraform/', () => {
     }
   });
 
-  it('each environment wires networking → workspace → unity_catalog with its catalog prefix, and its generated grants', () => {
-    for (const env of ['dev', 'staging', 'prod']) {
-      const modules = Object.fromEntries(inDir(`environments/${env}`).flatMap((f) => Object.entries(f.json.module ?? {})).map(([k, v]) => [k, v[0] as Block]));
-      expect(Object.keys(modules).sort()).toEqual(['databricks_workspace', 'networking', 'unity_catalog']);
-      for (const block of Object.values(modules)) expect(existsSync(resolve(TERRAFORM, 'environments', env, String(block['source'])))).toBe(true);
-      expect(modules['unity_catalog']?.['catalog_prefix']).toBe({ dev: 'dev_', staging: 'staging_', prod: '' }[env]);
-      const grants = inDir(`environments/${env}`).find((f) => f.path.endsWith('grants.tf.json'));
-      expect(Object.keys(grants?.json.resource?.['databricks_grants'] ?? {}).length).toBeGreaterThan(5);
-    }
-  });
-
-  it('the files the modules read exist at the paths the environments pass', () => {
-    for (const env of ['dev', 'staging', 'prod']) {
-      const main = inDir(`environments/${env}`).find((f) => f.path.endsWith('main.tf'));
-      for (const m of main?.text.matchAll(/"\$\{path\.root\}\/([^"]+)"/g) ?? []) {
-        expect(existsSync(resolve(TERRAFORM, 'environments', env, m[1] as string)), `${env}: ${m[1]}`).toBe(true);
+  it('every module call points at a module and passes exactly its variables (all required ones, no unknown ones)', () => {
+    let calls = 0;
+    for (const dir of [...new Set(files.map((f) => dirname(f.path)))]) {
+      for (const [name, call] of Object.entries(moduleCalls(dir))) {
+        const target = relative(TERRAFORM, resolve(TERRAFORM, dir, String(call['source'])));
+        const variables = declaredVariables(target);
+        expect(variables.size, `${dir}: module ${name} → ${target}`).toBeGreaterThan(0);
+        const passed = Object.keys(call).filter((k) => !META_ARGUMENTS.has(k));
+        expect(passed.filter((v) => !variables.has(v)), `${dir}: module ${name} passes unknown variables`).toEqual([]);
+        expect([...variables].filter(([v, hasDefault]) => !hasDefault && !passed.includes(v)).map(([v]) => v), `${dir}: module ${name} misses variables`).toEqual([]);
+        calls += 1;
       }
     }
+    expect(calls).toBe(6); // three environments → platform; platform → networking, databricks_workspace, unity_catalog
+  });
+
+  it('the platform module wires networking → workspace → unity_catalog', () => {
+    const modules = moduleCalls('modules/platform');
+    expect(Object.keys(modules).sort()).toEqual(['databricks_workspace', 'networking', 'unity_catalog']);
+    const workspace = modules['databricks_workspace'] as Block;
+    for (const output of ['virtual_network_id', 'host_subnet_name', 'container_subnet_name', 'host_nsg_association_id', 'container_nsg_association_id']) {
+      expect(workspace[output], output).toBe(`\${module.networking.${output}}`);
+    }
+    expect(workspace['providers']).toEqual({ databricks: '${databricks}', 'databricks.account': '${databricks.account}' });
+    expect(modules['unity_catalog']?.['depends_on']).toEqual(['${module.databricks_workspace}']);
+    expect(modules['unity_catalog']?.['catalog_prefix']).toBe('${var.catalog_prefix}');
+  });
+
+  it('each environment calls the platform module with its own values, next to its generated grants', () => {
+    const addressSpaces = new Set<unknown>();
+    for (const env of ENVIRONMENTS) {
+      const dir = `environments/${env}`;
+      const modules = moduleCalls(dir);
+      expect(Object.keys(modules), env).toEqual(['platform']);
+      const platform = modules['platform'] as Block;
+      expect(platform['source']).toBe('../../modules/platform');
+      expect(platform['providers']).toEqual({ databricks: '${databricks}', 'databricks.account': '${databricks.account}' });
+      expect(platform['environment']).toBe(env);
+      expect(platform['catalog_prefix']).toBe({ dev: 'dev_', staging: 'staging_', prod: '' }[env]);
+      expect(platform['force_destroy_catalogs']).toBe(env === 'dev');
+      addressSpaces.add(platform['address_space']);
+      // The workspace provider points at the workspace the module creates.
+      expect(inDir(dir).find((f) => f.path.endsWith('main.tf'))?.text).toMatch(/host\s*=\s*module\.platform\.workspace_url/);
+      const grants = inDir(dir).find((f) => f.path.endsWith('grants.tf.json'));
+      const resources = Object.values(grants?.json.resource?.['databricks_grants'] ?? {}) as Block[];
+      expect(resources.length).toBeGreaterThan(5);
+      expect(resources.every((r) => JSON.stringify(r['depends_on']) === '["module.platform"]'), env).toBe(true);
+    }
+    expect(addressSpaces.size, 'one address space per environment').toBe(ENVIRONMENTS.length);
+  });
+
+  it('the repository files the modules read exist where the paths point', () => {
+    // ${path.module} resolves against the file's own directory; the platform module names the
+    // repository's databricks/ tree that way and hands the paths down.
+    const platform = inDir('modules/platform').map((f) => f.text).join('\n');
+    const dir = /databricks_dir\s*=\s*"\$\{path\.module\}\/([^"]+)"/.exec(platform)?.[1];
+    expect(dir).toBeDefined();
+    const read = [...platform.matchAll(/"\$\{local\.databricks_dir\}\/([^"]+)"/g)].map((m) => m[1] as string);
+    expect(read.sort()).toEqual(['catalog/catalogs.yml', 'catalog/principals.yml', 'config']);
+    for (const path of read) expect(existsSync(resolve(TERRAFORM, 'modules/platform', dir as string, path)), path).toBe(true);
+    expect(existsSync(resolve(TERRAFORM, 'modules/platform', dir as string, 'config/policies'))).toBe(true);
   });
 
   it('invalid HCL is reported with file and line', async () => {

@@ -1,32 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { defaultContext, REPO_ROOT, type DeployContext } from '../context.js';
 import { main } from '../main.js';
 
 /** The official bundle schema, read from ../shared (never copied into the repository). */
 export const VENDORED_SCHEMA = join(REPO_ROOT, '..', 'shared', 'vendor', 'databricks-bundle-schema.json');
 
-/** Writes `files` (relative path → content, common indentation removed) into a fresh temp dir. */
-export function writeTree(files: Readonly<Record<string, string>>, prefix = 'deploy-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), dedent(content));
-  }
-  return dir;
-}
-
-export function removeTree(dir: string): void {
-  rmSync(dir, { recursive: true, force: true });
-}
-
-export function dedent(text: string): string {
-  const lines = text.replace(/^\n/, '').split('\n');
-  const indents = lines.filter((l) => l.trim() !== '').map((l) => /^ */.exec(l)?.[0].length ?? 0);
-  const cut = indents.length > 0 ? Math.min(...indents) : 0;
-  return lines.map((l) => l.slice(cut)).join('\n');
-}
+/** Temp trees for tests: the bundle lib's helpers (`writeTree` keeps this app's name for them). */
+export { removeTree, writeTempTree as writeTree } from '@odoo-ce/bundle/testing';
 
 export interface CliRun {
   readonly code: number;

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { removeTree, writeTempTree } from '../testing/temp-bundle.js';
 import { goGlob, segmentMatcher } from './glob.js';
-import { quartzCronProblems } from './quartz.js';
 import { findInvalidExpressions, findReferences, isPureReference, splitPath } from './references.js';
 
 describe('references (CLI dynvar grammar)', () => {
@@ -20,22 +19,6 @@ describe('references (CLI dynvar grammar)', () => {
     expect(findInvalidExpressions('${env.HOME:-/tmp}')).toEqual(['${env.HOME:-/tmp}']);
     expect(findInvalidExpressions('${var.a}/${var.b_c-d}')).toEqual([]);
     expect(findInvalidExpressions('$5 and {x}')).toEqual([]);
-  });
-});
-
-describe('quartzCronProblems', () => {
-  it('accepts Quartz expressions Databricks uses', () => {
-    for (const ok of ['0 0 6 1 * ?', '0 30 2 ? * MON-FRI', '0 0 0 L * ?', '0 0 8 ? * 6L', '0 0 8 ? * 2#1', '0 0/15 * * * ? 2026', '0 0 1 1W JAN,APR,JUL,OCT ?', '0 0 5 LW * ?']) {
-      expect(quartzCronProblems(ok), ok).toEqual([]);
-    }
-  });
-
-  it('explains what is wrong', () => {
-    expect(quartzCronProblems('0 6 1 * *')).toEqual(['expected 6 or 7 fields (seconds minutes hours day-of-month month day-of-week [year]), got 5']);
-    expect(quartzCronProblems('0 0 25 1 * ?')).toEqual(['hours "25": 25 is outside 0..23']);
-    expect(quartzCronProblems('0 0 1 * * *')).toEqual(['exactly one of day-of-month ("*") and day-of-week ("*") must be "?" (Quartz does not support both)']);
-    expect(quartzCronProblems('0 0 1 ? FOO ?')[0]).toBe('month "FOO": "FOO" is not a number or one of JAN,FEB,MAR,APR,MAY,JUN,JUL,AUG,SEP,OCT,NOV,DEC');
-    expect(quartzCronProblems('0 */0 1 1 * ?')).toEqual(['minutes "*/0": step must be at least 1']);
   });
 });
 
