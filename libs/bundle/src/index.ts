@@ -42,3 +42,4 @@ export {
   type TaskRunStatus,
 } from './runner/ops-tables.js';
 export { listJobRuns, type JobRunOverview, type ListJobRunsOptions } from './runner/list-runs.js';
+export * from './jobs-api/index.js';

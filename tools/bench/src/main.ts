@@ -20,6 +20,9 @@ const BENCHMARKS: Readonly<Record<string, (options: RunOptions) => Promise<strin
   'dq-scan': async (o) =>
     (await import('./dq-scan.js')).runDqBenchmark({ ...(o.rows ? { rows: o.rows } : {}), ...(o.repetitions ? { runs: o.repetitions } : {}) }),
   pipeline: async (o) => (await import('./pipeline.js')).runPipelineBenchmark(o),
+  'mcp-latency': async (o) => (await import('./mcp-latency.js')).runMcpLatencyBenchmark(o.repetitions ? { repetitions: o.repetitions } : {}),
+  'odoo-sync': async (o) => (await import('./odoo-sync.js')).runOdooSyncBenchmark(o),
+  ml: async (o) => (await import('./ml.js')).runMlBenchmark(o),
 };
 
 const DOC = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'docs', 'benchmarks.md');
