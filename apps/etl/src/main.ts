@@ -38,7 +38,10 @@ export function buildProgram(ctx: CliContext, stderr: (text: string) => void): C
     ...(ctx.progressStream ? { progressStream: ctx.progressStream } : {}),
     openWarehouse: (o) => ctx.openWarehouse(o),
     print: (t) => ctx.print(t),
-    logger: (base) => ctx.logger(ctx.loadConfig({}), base),
+    logger: (base, minLevel) => {
+      const config = ctx.loadConfig({});
+      return ctx.logger(minLevel ? { ...config, log: { ...config.log, level: minLevel } } : config, base);
+    },
     afterTask: (warehouse) => {
       const suites = loadSuites(join(REPO_ROOT, 'databricks', 'quality'));
       return async (context) => qualityGates(warehouse, await suites)(context);

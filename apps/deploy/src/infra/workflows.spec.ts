@@ -69,9 +69,16 @@ describe('.github/workflows', () => {
     }
   });
 
-  it('prod notifies Mattermost whatever the outcome', () => {
-    const wf = workflow('deploy-prod.yml') as Workflow & { jobs: Record<string, { if?: string; needs?: string }> };
-    expect(wf.jobs['notify']).toMatchObject({ needs: 'deploy', if: expect.stringContaining('always()') });
-    expect(text('deploy-prod.yml')).toContain('secrets.MATTERMOST_WEBHOOK_URL');
+  it('prod notifies Mattermost whatever the outcome, from the approved job (no second approval)', () => {
+    const wf = workflow('deploy-prod.yml') as Workflow & { jobs: Record<string, { environment?: string; steps?: { name?: string; if?: string; env?: Record<string, string> }[] }> };
+    const jobs = Object.values(wf.jobs);
+    expect(jobs.filter((j) => j.environment === 'prod')).toHaveLength(1);
+    const notify = jobs.flatMap((j) => j.steps ?? []).find((s) => s.name === 'Mattermost');
+    expect(notify).toMatchObject({ if: 'always()', env: { MATTERMOST_WEBHOOK_URL: '${{ secrets.MATTERMOST_WEBHOOK_URL }}', RESULT: '${{ job.status }}' } });
+  });
+
+  it('a manual prod deploy deploys main only', () => {
+    const wf = workflow('deploy-prod.yml') as Workflow & { jobs: Record<string, { if?: string }> };
+    expect(wf.jobs['deploy']?.if).toContain("github.ref == 'refs/heads/main'");
   });
 });

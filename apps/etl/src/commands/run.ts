@@ -16,8 +16,8 @@ export interface RunCliDeps {
   openWarehouse(options: { readonly target?: string; readonly dataDir?: string }): Promise<Warehouse>;
   /** Command output (tables, JSON); logs go elsewhere. */
   print(text: string): void;
-  /** Structured run logs (a pino logger fits); default: none. */
-  logger?(base: Record<string, unknown>): RunLogger;
+  /** Structured run logs (a pino logger fits), at `minLevel` or above when given; default: none. */
+  logger?(base: Record<string, unknown>, minLevel?: 'warn'): RunLogger;
   /** Cancels the run (default: the first SIGINT/SIGTERM while it runs). */
   readonly signal?: AbortSignal;
   /** Work a task's SQL cannot express, run after it as part of the task (the data-quality gates). */
@@ -71,10 +71,10 @@ export function registerRunCommand(program: Command, deps: RunCliDeps): void {
       const signal = deps.signal ?? stop?.signal;
       let summary: RunSummary;
       let notifier: ReturnType<NonNullable<RunCliDeps['notifier']>>;
-      // On a terminal the task list replaces the runner's info logs (warnings still reach stderr).
+      // On a terminal the task list replaces the runner's info logs; warnings and errors still reach stderr.
       const progress = deps.progressStream && !opts.json ? new TaskListProgress([{ key: 'job', title: `Run job ${job} (${bundle.target})` }], { stream: deps.progressStream }) : undefined;
       try {
-        const logger = deps.logger?.({ bundle_target: bundle.target });
+        const logger = deps.logger?.({ bundle_target: bundle.target }, progress ? 'warn' : undefined);
         const afterTask = deps.afterTask?.(warehouse);
         const notify = (notifier = deps.notifier?.(warehouse, logger));
         const listeners = [notify && ((event: RunEvent) => notify.onEvent(event)), progress && ((event: RunEvent) => progress.event('job', event))].filter((l) => l !== undefined);
@@ -86,7 +86,7 @@ export function registerRunCommand(program: Command, deps: RunCliDeps): void {
           resume: opts.resume === true,
           ...(opts.only ? { only: opts.only } : {}),
           ...(opts.maxParallel ? { maxParallel: opts.maxParallel } : {}),
-          ...(logger && !progress ? { logger } : {}),
+          ...(logger ? { logger } : {}),
           ...(signal ? { signal } : {}),
         });
         if (summary.status === 'succeeded') progress?.finish('job');

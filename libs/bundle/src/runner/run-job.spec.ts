@@ -225,6 +225,18 @@ describe('runJob', () => {
     expect(byKey['gold']?.status).toBe('upstream_failed');
   });
 
+  it('tells its listeners the run failed (run.finished) when the runner itself fails, then rethrows', async () => {
+    const wh = await warehouse();
+    const events: RunEvent[] = [];
+    // The ops tables vanish under the runner: recording the first task's end fails.
+    const afterTask: RunJobOptions['afterTask'] = async ({ task }) => {
+      if (task.key === 'extract') await wh.query('DROP TABLE ops.ops.task_runs');
+    };
+    await expect(runJob(wh, bundle, 'pipeline', { afterTask, onEvent: (e) => events.push(e) })).rejects.toThrow(/task_runs/);
+    expect(events.at(-1)).toMatchObject({ type: 'run.finished', status: 'failed' });
+    expect(events.filter((e) => e.type === 'run.finished')).toHaveLength(1);
+  });
+
   it('resumes a failed run: keeps the run_id, skips what succeeded, converges to a clean run', async () => {
     writeFileSync(join(dir, 'sql/clean_b.sql'), BROKEN_CLEAN_B);
     const wh = await warehouse();

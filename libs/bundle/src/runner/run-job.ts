@@ -238,8 +238,11 @@ class JobRun {
       }
       await this.#schedule();
     } catch (error) {
-      // A failure of the runner itself (not of a task): record it, then surface it.
+      // A failure of the runner itself (not of a task): record it, tell the listeners (notifications
+      // fire on run.finished), then surface it.
       await this.#recorder.finishJobRun(this.#runId, 'failed', new Date(), errorMessage(error)).catch(() => undefined);
+      this.#log.error({ event: 'run.finished', job: this.job.key, run_id: this.#runId, status: 'failed', error: errorMessage(error) });
+      this.#emit({ type: 'run.finished', runId: this.#runId, status: 'failed' });
       throw error;
     }
     return this.#complete(resumed);
