@@ -8,7 +8,7 @@ import { registerDqCommand } from './commands/dq.js';
 import { registerGrantsCommand } from './commands/grants.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerPredictCommand } from './commands/predict.js';
-import { mlTaskHandlers } from './ml/handlers.js';
+import { mlTaskHandlers } from '@odoo-ce/ml';
 import { registerQueryCommand } from './commands/query.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';

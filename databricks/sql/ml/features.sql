@@ -53,7 +53,19 @@ observations AS (
   UNION ALL
   SELECT 'vat:payable', 'vat_payable', 'company', month, CAST(payable AS DOUBLE) FROM vat_monthly
 ),
-months AS (SELECT DISTINCT month FROM observations),
+observed_range AS (
+  SELECT min(CAST(substr(month, 1, 4) AS INT) * 12 + CAST(substr(month, 6, 2) AS INT) - 1) AS first_index, max(CAST(substr(month, 1, 4) AS INT) * 12 + CAST(substr(month, 6, 2) AS INT) - 1) AS last_index FROM observations
+),
+digits AS (SELECT d FROM (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS t(d)),
+month_offsets AS (
+  SELECT d1.d + 10 * d2.d + 100 * d3.d + 1000 * d4.d AS k
+  FROM digits AS d1 CROSS JOIN digits AS d2 CROSS JOIN digits AS d3 CROSS JOIN digits AS d4
+),
+months AS (
+  SELECT {{ ym(make_date(CAST(floor((r.first_index + o.k) / 12) AS INT), CAST((r.first_index + o.k) % 12 + 1 AS INT), 1)) }} AS month
+  FROM observed_range AS r
+  JOIN month_offsets AS o ON o.k <= r.last_index - r.first_index
+),
 bounds AS (
   SELECT series, measure, entity, min(month) AS first_month, max(month) AS last_month
   FROM observations

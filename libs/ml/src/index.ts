@@ -16,6 +16,7 @@ export { MODEL_NAMES, PROMOTION_METRICS, type AnomalyArtifact, type ClassifierAr
 export {
   classifyExpense,
   clearModelCache,
+  DUPLICATE_CHECK_UNAVAILABLE,
   forecastSeries,
   listForecastSeries,
   MODEL_CACHE_TTL_MS,
@@ -28,17 +29,20 @@ export {
   type ForecastResponse,
   type PredictInputs,
   type PredictOutputs,
+  type ServingOptions,
   type TransactionInput,
   type TransactionScore,
 } from './serving/serve.js';
 export { predictionTable, scoreBatch, type BatchScoreResult } from './serving/score-batch.js';
 export {
   ensureRegistry,
+  isMissingTableError,
   listModelVersions,
   loadModelVersion,
   promoteIfBetter,
   recordEvaluation,
   registerModel,
+  REGISTRY_TABLE,
   registryTable,
   versionsOfRun,
   type ModelStage,
@@ -48,6 +52,7 @@ export {
   type RegisterInput,
 } from './registry/registry.js';
 export { evaluateRun, isHeldOut, promoteRun, trainClassifier, trainForecasts, trainRun, type ClassifierTraining, type ForecastTraining, type RunEvaluation, type RunVersions, type SeriesEvaluation, type TrainOptions } from './training/train.js';
+export { mlTaskHandlers, type MlEntryPoint, type MlTaskContext, type MlTaskHandler, type MlTaskLogger } from './training/task-handlers.js';
 export { readExpenses, readSeries, type ExpenseFeatureRow } from './training/read.js';
 export { backtest, type BacktestOptions, type BacktestResult } from './forecast/backtest.js';
 export { fitSeriesModel, fitValues, forecastModel, seasonalNaive, type FitOptions, type ForecastMethod, type ForecastPoint, type SeriesModel } from './forecast/forecaster.js';

@@ -2,21 +2,23 @@
  * The ML quality bars of issue #6 on the sample data (36 months of Scout history for 8 agencies with
  * injected amount spikes and duplicate payments, plus one year of Odoo), end to end on DuckDB:
  * `etl run ml_training` (features → train → evaluate → promote → score), then the registry, the
- * predictions tables and the serving API. Numbers are measured, not hard-coded: the bars are the
- * issue's (MASE < 1 against seasonal naive, precision and recall ≥ 0.8).
+ * predictions tables and the serving API. Numbers are measured, not hard-coded. The bars: forecast
+ * mean MAE relative to the seasonal-naive forecast from the same backtest origins < 1 (the issue says
+ * "MASE < 1"; Hyndman's MASE is measured and reported next to it, it is not what is asserted), anomaly
+ * precision and recall ≥ 0.8. Seed 7 is the seed the anomaly thresholds were set on; seed 5 was never
+ * used for tuning and checks that the anomaly bar and the interval invariant hold on other data too.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadBundle, runJob } from '@odoo-ce/bundle';
 import type { GroundTruth } from '@odoo-ce/sample-data';
-import { forecastSeries, listModelVersions, loadModelVersion, MlError, scoreTransaction, type ForecastArtifact, type RunEvaluation } from '@odoo-ce/ml';
+import { forecastSeries, listModelVersions, loadModelVersion, MlError, mlTaskHandlers, scoreTransaction, type ForecastArtifact, type RunEvaluation } from '@odoo-ce/ml';
 import { Warehouse } from '@odoo-ce/warehouse';
 import { duckDbDialect } from '@odoo-ce/warehouse/duckdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultContext } from '../context.js';
 import { main, REPO_ROOT } from '../main.js';
-import { mlTaskHandlers } from './handlers.js';
 import { prepareMlData } from './ml-data.js';
 
 const CATALOGS = ['bronze', 'silver', 'gold', 'platinum', 'sandbox', 'ops'];
@@ -26,6 +28,25 @@ async function etl(argv: string[]) {
   const err: string[] = [];
   const code = await main(argv, defaultContext({ env: { LOG_LEVEL: 'warn' }, cwd: tmpdir(), print: (t) => void out.push(t) }), (t) => void err.push(t));
   return { code, stdout: out.join('\n'), stderr: err.join('') };
+}
+
+/** Precision and recall of platinum.predictions.expense_anomalies against the injected spikes and duplicates. */
+async function anomalyPrecisionRecall(warehouse: Warehouse, manifest: GroundTruth) {
+  const truth = manifest.scout_history;
+  const injected = new Set([...(truth?.amount_spikes ?? []), ...(truth?.duplicate_payments ?? []).map((d) => d.id)]);
+  const flagged = (await warehouse.query<{ transaction_id: string }>('SELECT transaction_id FROM platinum.predictions.expense_anomalies')).rows;
+  const hits = flagged.filter((f) => injected.has(f.transaction_id)).length;
+  return { precision: flagged.length ? hits / flagged.length : 0, recall: injected.size ? hits / injected.size : 0, injected: injected.size, flagged: flagged.length };
+}
+
+/**
+ * Every row of platinum.predictions.bir_monthly_forecast must be finite with lower ≤ point ≤ upper,
+ * and ≥ 0 for the tax series (all of them are non-negative amounts except vat:payable).
+ */
+async function forecastRowViolations(warehouse: Warehouse) {
+  const rows = (await warehouse.query<{ series: string; month: string; point: number; lower: number; upper: number }>('SELECT series, month, point, lower, upper FROM platinum.predictions.bir_monthly_forecast')).rows;
+  const violations = rows.filter((r) => ![r.point, r.lower, r.upper].every(Number.isFinite) || !(r.lower <= r.point && r.point <= r.upper) || (!r.series.startsWith('vat:') && r.lower < 0));
+  return { rows: rows.length, violations };
 }
 
 describe('ml_training on the sample data (DuckDB)', () => {
@@ -50,11 +71,13 @@ describe('ml_training on the sample data (DuckDB)', () => {
     expect(summary.tasks.map((t) => [t.taskKey, t.status])).toEqual(['features', 'train', 'evaluate', 'promote', 'score'].map((k) => [k, 'succeeded']));
   });
 
-  it('forecasts beat seasonal naive in a rolling-origin backtest (MASE against seasonal naive < 1)', async () => {
+  it('forecasts: mean MAE relative to seasonal naive from the same origins < 1 (Hyndman MASE reported, not asserted)', async () => {
     const forecast = (await evaluation('bir_monthly_forecast')) as RunEvaluation['forecast'];
     // 16 agency series (ewt, input_vat × 8 agencies) have 36 months; the Odoo series have 12 (fallback, no backtest).
     expect(forecast.backtested).toBe(16);
     expect(forecast.mean_relative_mae).toBeLessThan(1);
+    // Hyndman's MASE (in-sample one-step seasonal-naive scale) is measured and stored; docs/ml.md reports it.
+    expect(Number.isFinite(forecast.mean_mase) && forecast.mean_mase > 0).toBe(true);
     expect(forecast.per_series['1601c:withheld']?.method).toBe('seasonal_naive');
     expect(forecast.per_series['1601c:withheld']?.notes.join(' ')).toMatch(/12 months of history: Holt-Winters needs 24/);
     const methods = Object.values(forecast.per_series).filter((s) => s.observations === 36).map((s) => s.method);
@@ -63,12 +86,11 @@ describe('ml_training on the sample data (DuckDB)', () => {
 
   it('finds the injected anomalies with precision and recall ≥ 0.8', async () => {
     const truth = manifest.scout_history;
-    const injected = new Set([...(truth?.amount_spikes ?? []), ...(truth?.duplicate_payments ?? []).map((d) => d.id)]);
-    expect(injected.size).toBeGreaterThan(50);
+    const { precision, recall, injected } = await anomalyPrecisionRecall(warehouse, manifest);
+    expect(injected).toBeGreaterThan(50);
+    expect(precision).toBeGreaterThanOrEqual(0.8);
+    expect(recall).toBeGreaterThanOrEqual(0.8);
     const flagged = (await warehouse.query<{ transaction_id: string; score: number; reasons: string }>('SELECT transaction_id, score, reasons FROM platinum.predictions.expense_anomalies')).rows;
-    const hits = flagged.filter((f) => injected.has(f.transaction_id)).length;
-    expect(hits / flagged.length).toBeGreaterThanOrEqual(0.8);
-    expect(hits / injected.size).toBeGreaterThanOrEqual(0.8);
     const duplicate = truth?.duplicate_payments[0];
     expect(flagged.find((f) => f.transaction_id === duplicate?.id)?.reasons).toContain(`possible duplicate of ${duplicate?.original_id}`);
     for (const f of flagged) expect(f.score >= 0 && f.score <= 1 && f.reasons.length > 0).toBe(true);
@@ -83,9 +105,7 @@ describe('ml_training on the sample data (DuckDB)', () => {
   });
 
   it('writes finite forecasts for every series and month (no NaN, lower ≤ point ≤ upper)', async () => {
-    const rows = (await warehouse.query<{ series: string; point: number; lower: number; upper: number; model_version: number }>('SELECT series, point, lower, upper, model_version FROM platinum.predictions.bir_monthly_forecast')).rows;
-    expect(rows.length).toBe(18 * 12);
-    for (const r of rows) expect([r.point, r.lower, r.upper].every(Number.isFinite) && r.lower <= r.point && r.point <= r.upper).toBe(true);
+    expect(await forecastRowViolations(warehouse)).toEqual({ rows: 18 * 12, violations: [] });
   });
 
   it('serves forecasts and transaction scores from the production versions', async () => {
@@ -131,5 +151,36 @@ describe('ml_training on the sample data (DuckDB)', () => {
     } finally {
       await empty.close();
     }
+  });
+});
+
+describe('ml_training on a second seed the thresholds were not set on (seed 5)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ml-quality-5-'));
+  const dataDir = join(dir, 'data');
+  const warehouse = new Warehouse(duckDbDialect({ dataDir, catalogs: CATALOGS }));
+  let manifest: GroundTruth;
+
+  beforeAll(async () => {
+    ({ manifest } = await prepareMlData({ warehouse, repoRoot: REPO_ROOT, exportDir: join(dir, 'exports'), seed: 5, scale: 15_000 }));
+    const run = await etl(['run', 'ml_training', '--target', 'local', '--data-dir', dataDir, '--json']);
+    if (run.code !== 0) throw new Error(`ml_training failed on seed 5: ${run.stderr}`);
+  }, 180_000);
+  afterAll(async () => warehouse.close());
+
+  it('finds the injected anomalies with precision and recall ≥ 0.8', async () => {
+    const measured = await anomalyPrecisionRecall(warehouse, manifest);
+    expect(measured.injected).toBeGreaterThan(50);
+    expect(measured.precision).toBeGreaterThanOrEqual(0.8);
+    expect(measured.recall).toBeGreaterThanOrEqual(0.8);
+  });
+
+  it('keeps every forecast row finite with lower ≤ point ≤ upper', async () => {
+    expect(await forecastRowViolations(warehouse)).toEqual({ rows: 18 * 12, violations: [] });
+  });
+
+  it('forecasts: mean MAE relative to seasonal naive from the same origins < 1', async () => {
+    const forecast = (await listModelVersions(warehouse, 'bir_monthly_forecast')).find((v) => v.version === 1)?.metrics['evaluation'] as RunEvaluation['forecast'];
+    expect(forecast.backtested).toBe(16);
+    expect(forecast.mean_relative_mae).toBeLessThan(1);
   });
 });

@@ -18,6 +18,9 @@ function ewtRateSql(column: string): string {
 
 const SERIES: SeriesWindow = { partitionBy: ['series'], orderBy: 'month' };
 
+/** Integer month index (year × 12 + month − 1) of a `YYYY-MM` string, for calendar arithmetic both engines share. */
+const monthIndexSql = (column: string) => `CAST(substr(${column}, 1, 4) AS INT) * 12 + CAST(substr(${column}, 6, 2) AS INT) - 1`;
+
 const indent = (lines: readonly string[], pad = '  ') => lines.map((l) => `${pad}${l}`).join(',\n');
 
 /**
@@ -25,8 +28,12 @@ const indent = (lines: readonly string[], pad = '  ') => lines.map((l) => `${pad
  * with the value to forecast and its features. Series: `ewt:<AGENCY>` (estimated EWT on Scout
  * expenses), `input_vat:<AGENCY>` (input VAT in the receipts), `1601c:withheld` (gold.finance.bir_monthly
  * item 25) and `vat:payable` (output − input VAT of posted journal items by 2550Q tag, per month).
- * Each series gets every month between its first and last month that any series has; Scout
- * months without expenses are 0, company months without data stay NULL (`value_observed` = 0).
+ * The month spine is the calendar: every month between the first and last month any series
+ * observed (a month no source has is still a row, so the row-based lags and YoY growth stay on the
+ * right month). Built from a 10⁴-row digits cross join rather than `sequence`/`range`/`generate_series`,
+ * which the two engines spell differently; 10 000 months is far beyond any tax history. Each series
+ * gets the spine months between its own first and last month; Scout months without expenses are 0
+ * (true zero spend), company months without data stay NULL (`value_observed` = 0).
  */
 export function birForecastingSql(): string {
   return `CREATE OR REPLACE TABLE {{catalog.gold}}.ml_features.bir_forecasting AS
@@ -75,7 +82,19 @@ observations AS (
   UNION ALL
   SELECT 'vat:payable', 'vat_payable', 'company', month, CAST(payable AS DOUBLE) FROM vat_monthly
 ),
-months AS (SELECT DISTINCT month FROM observations),
+observed_range AS (
+  SELECT min(${monthIndexSql('month')}) AS first_index, max(${monthIndexSql('month')}) AS last_index FROM observations
+),
+digits AS (SELECT d FROM (VALUES (0), (1), (2), (3), (4), (5), (6), (7), (8), (9)) AS t(d)),
+month_offsets AS (
+  SELECT d1.d + 10 * d2.d + 100 * d3.d + 1000 * d4.d AS k
+  FROM digits AS d1 CROSS JOIN digits AS d2 CROSS JOIN digits AS d3 CROSS JOIN digits AS d4
+),
+months AS (
+  SELECT {{ ym(make_date(CAST(floor((r.first_index + o.k) / 12) AS INT), CAST((r.first_index + o.k) % 12 + 1 AS INT), 1)) }} AS month
+  FROM observed_range AS r
+  JOIN month_offsets AS o ON o.k <= r.last_index - r.first_index
+),
 bounds AS (
   SELECT series, measure, entity, min(month) AS first_month, max(month) AS last_month
   FROM observations

@@ -64,36 +64,39 @@ describe.each(Object.keys(HARNESSES) as DialectName[])('feature tables on %s', (
   const num = (v: unknown) => (v === null ? null : Number(v));
 
   it('builds one row per series and month on the month spine, and one row per expense', async () => {
-    // The month spine is the months any series observed: Jan, Mar, Apr (no source has Feb — the ML
-    // lib detects and fills such gaps). RIM spans Jan–Apr (3 spine months × 2 measures), LAS Jan only.
+    // The month spine is the calendar Jan–Apr although no source has Feb: RIM spans Jan–Apr
+    // (4 months × 2 measures), 1601c Jan–Mar (Feb NULL), LAS and VAT Jan only.
     expect(counts.expensePredictionRows).toBe(5);
     const series = await rows<{ series: string; n: bigint | number }>('SELECT series, count(*) AS n FROM gold.ml_features.bir_forecasting GROUP BY series ORDER BY series');
     expect(series.map((r) => [r.series, Number(r.n)])).toEqual([
-      ['1601c:withheld', 2],
+      ['1601c:withheld', 3],
       ['ewt:LAS', 1],
-      ['ewt:RIM', 3],
+      ['ewt:RIM', 4],
       ['input_vat:LAS', 1],
-      ['input_vat:RIM', 3],
+      ['input_vat:RIM', 4],
       ['vat:payable', 1],
     ]);
-    expect(counts.birForecastingRows).toBe(11);
+    expect(counts.birForecastingRows).toBe(14);
   });
 
   it('computes EWT by category rate, lags, prior-month rolling windows and growth (hand-checked)', async () => {
     const ewt = await rows<Record<string, unknown>>(
-      "SELECT month, value, value_lag_1, value_roll3_sum, value_roll3_mean, value_roll3_std, value_mom_growth, quarter, is_quarter_end, effective_withholding_rate, vendor_concentration FROM gold.ml_features.bir_forecasting WHERE series = 'ewt:RIM' ORDER BY month",
+      "SELECT month, value, value_observed, value_lag_1, value_lag_2, value_lag_3, value_roll3_sum, value_roll3_mean, value_roll3_std, value_mom_growth, quarter, is_quarter_end, effective_withholding_rate, vendor_concentration FROM gold.ml_features.bir_forecasting WHERE series = 'ewt:RIM' ORDER BY month",
     );
-    // Jan: 1000 × 10 % + 1000 × 1 % = 110; Mar: 3000 × 2 % = 60; Apr: 1500 × 2 % = 30. (Feb is not on the spine: no source has Feb.)
-    expect(ewt.map((r) => [r['month'], num(r['value'])])).toEqual([['2025-01', 110], ['2025-03', 60], ['2025-04', 30]]);
-    const apr = ewt[2] as Record<string, unknown>;
-    expect(num(apr['value_lag_1'])).toBe(60);
+    // Jan: 1000 × 10 % + 1000 × 1 % = 110; Feb: no source has Feb, still on the spine as a true
+    // zero (Scout); Mar: 3000 × 2 % = 60; Apr: 1500 × 2 % = 30.
+    expect(ewt.map((r) => [r['month'], num(r['value']), num(r['value_observed'])])).toEqual([['2025-01', 110, 1], ['2025-02', 0, 0], ['2025-03', 60, 1], ['2025-04', 30, 1]]);
+    const apr = ewt[3] as Record<string, unknown>;
+    // Row lags land on the calendar month: Apr's lag 2 is Feb (0), lag 3 is Jan (110).
+    expect([num(apr['value_lag_1']), num(apr['value_lag_2']), num(apr['value_lag_3'])]).toEqual([60, 0, 110]);
     expect(num(apr['value_roll3_sum'])).toBe(170);
-    expect(num(apr['value_roll3_mean'])).toBe(85);
-    expect(num(apr['value_roll3_std'])).toBeCloseTo(Math.sqrt(((110 - 85) ** 2 + (60 - 85) ** 2) / 1), 9);
+    expect(num(apr['value_roll3_mean'])).toBeCloseTo(170 / 3, 9);
+    const m = 170 / 3;
+    expect(num(apr['value_roll3_std'])).toBeCloseTo(Math.sqrt(((110 - m) ** 2 + (0 - m) ** 2 + (60 - m) ** 2) / 2), 9);
     expect(num(apr['value_mom_growth'])).toBeCloseTo(30 / 60 - 1, 12);
     expect(num((ewt[0] as Record<string, unknown>)['value_roll3_std'])).toBeNull();
-    expect(num((ewt[1] as Record<string, unknown>)['quarter'])).toBe(1);
-    expect(num((ewt[1] as Record<string, unknown>)['is_quarter_end'])).toBe(1);
+    expect(num((ewt[2] as Record<string, unknown>)['quarter'])).toBe(1);
+    expect(num((ewt[2] as Record<string, unknown>)['is_quarter_end'])).toBe(1);
     // Jan effective withholding rate 110 / 2000; vendor concentration (HHI) 0.5² + 0.5².
     expect(num((ewt[0] as Record<string, unknown>)['effective_withholding_rate'])).toBeCloseTo(0.055, 12);
     expect(num((ewt[0] as Record<string, unknown>)['vendor_concentration'])).toBeCloseTo(0.5, 12);
@@ -101,7 +104,7 @@ describe.each(Object.keys(HARNESSES) as DialectName[])('feature tables on %s', (
 
   it('keeps company gaps NULL (value_observed 0) and computes VAT payable from posted lines', async () => {
     const withheld = await rows<{ month: string; value: unknown; value_observed: unknown }>("SELECT month, value, value_observed FROM gold.ml_features.bir_forecasting WHERE series = '1601c:withheld' ORDER BY month");
-    expect(withheld.map((r) => [r.month, num(r.value), num(r.value_observed)])).toEqual([['2025-01', 100, 1], ['2025-03', 130, 1]]);
+    expect(withheld.map((r) => [r.month, num(r.value), num(r.value_observed)])).toEqual([['2025-01', 100, 1], ['2025-02', null, 0], ['2025-03', 130, 1]]);
     const vat = await rows<{ month: string; value: unknown }>("SELECT month, value FROM gold.ml_features.bir_forecasting WHERE series = 'vat:payable'");
     // Output VAT 120 (credit) − input VAT 30; the draft line is ignored.
     expect(vat.map((r) => [r.month, num(r.value)])).toEqual([['2025-01', 90]]);

@@ -93,6 +93,17 @@ describe('fitSeriesModel: selection and fallbacks', () => {
     expect(() => forecastModel(model, 0)).toThrowError('months: got 0, expected a whole number from 1 to 120');
   });
 
+  it('keeps lower ≤ point ≤ upper, all ≥ 0, when a non-negative series declines towards zero', () => {
+    // 36 months falling from ~1000 to ~55: the trend extrapolates below zero within a year.
+    const season = [1, 0.9, 1.1, 1, 0.95, 1.05, 1, 0.9, 1.1, 1, 0.95, 1.05];
+    const declining = Array.from({ length: 36 }, (_, t) => Math.max(0, (1000 - 27 * t) * (season[t % 12] as number)));
+    const model = fitSeriesModel('declining', months(0, declining));
+    const f = forecastModel(model, 12);
+    for (const p of f) expect([p.lower <= p.point, p.point <= p.upper, p.lower >= 0, p.point >= 0]).toEqual([true, true, true, true]);
+    // The clip is exercised: some step would otherwise be negative.
+    expect(f.some((p) => p.point === 0)).toBe(true);
+  });
+
   it('clips lower bounds at 0 for non-negative histories', () => {
     const model = fitSeriesModel('tax', months(0, [0, 5, 0, 6, 0, 4, 0, 7]));
     for (const p of forecastModel(model, 6)) expect(p.lower).toBeGreaterThanOrEqual(0);

@@ -215,9 +215,18 @@ export function forecastModel(model: SeriesModel, months: number, level = 0.95):
     } else {
       throw new MlError('INVALID_ARTIFACT', `series model "${model.series}" (method ${model.method}) has no parameters`);
     }
-    let lower = point - z * sd;
-    const upper = point + z * sd;
-    if (model.nonNegative) lower = Math.max(0, lower);
+    const width = z * Math.abs(sd);
+    let lower = point - width;
+    let upper = point + width;
+    if (model.nonNegative) {
+      // A declining trend can extrapolate below zero; a tax amount cannot be negative, so the
+      // whole interval (point included) is clipped, keeping lower ≤ point ≤ upper.
+      point = Math.max(0, point);
+      lower = Math.max(0, lower);
+      upper = Math.max(0, upper);
+    }
+    lower = Math.min(lower, point);
+    upper = Math.max(upper, point);
     if (![point, lower, upper].every(Number.isFinite)) {
       throw new MlError('INVALID_ARTIFACT', `series model "${model.series}" produced a non-finite forecast at step ${h}`);
     }

@@ -1,4 +1,4 @@
-import { param, type QueryExecutor } from '@odoo-ce/warehouse';
+import { param, WarehouseError, type QueryExecutor } from '@odoo-ce/warehouse';
 import { invalidInput, MlError } from '../errors.js';
 
 export type ModelStage = 'none' | 'staging' | 'production';
@@ -123,12 +123,28 @@ function toVersion<A>(row: RegistryRow, withArtifact: boolean): ModelVersion<A> 
   };
 }
 
+/** The registry's logical name, for messages (callers hand them to AI agents; the quoted physical name means nothing there). */
+export const REGISTRY_TABLE = 'platinum.models.registry';
+
+/** SQLSTATEs of a missing table / schema (Databricks, and the local endpoint's mapping of DuckDB's errors). */
+const MISSING_SQL_STATES = new Set(['42P01', '3F000']);
+/** Databricks' error classes and DuckDB's wording for a table, schema or catalog that does not exist. */
+const MISSING_MESSAGE = /TABLE_OR_VIEW_NOT_FOUND|SCHEMA_NOT_FOUND|CATALOG_NOT_FOUND|NO_SUCH_CATALOG|(Table|View|Schema|Catalog) with name .* does not exist/i;
+
+/** True only for "the table (or its schema/catalog) does not exist": auth, connection and timeout failures are not "no model". */
+export function isMissingTableError(error: unknown): boolean {
+  if (!(error instanceof WarehouseError) || error.code !== 'QUERY_FAILED') return false;
+  const sqlState = error.data?.['sqlState'];
+  return (typeof sqlState === 'string' && MISSING_SQL_STATES.has(sqlState)) || MISSING_MESSAGE.test(error.message);
+}
+
 async function tableExists(executor: QueryExecutor): Promise<boolean> {
   try {
     await executor.query(`SELECT 1 FROM ${registryTable(executor)} WHERE 1 = 0`);
     return true;
-  } catch {
-    return false;
+  } catch (error) {
+    if (isMissingTableError(error)) return false;
+    throw error;
   }
 }
 
@@ -147,7 +163,7 @@ export async function listModelVersions(executor: QueryExecutor, name?: string):
 /** One version with its artifact; `version` omitted → the production version. NO_MODEL when absent. */
 export async function loadModelVersion<A>(executor: QueryExecutor, name: string, version?: number): Promise<ModelVersion<A>> {
   if (!(await tableExists(executor))) {
-    throw new MlError('NO_MODEL', `no model "${name}" is registered (the registry ${registryTable(executor)} does not exist yet: run the ml_training job)`, { data: { name } });
+    throw new MlError('NO_MODEL', `no model "${name}" is registered (the registry ${REGISTRY_TABLE} does not exist yet: run the ml_training job)`, { data: { name } });
   }
   const where = version === undefined ? `name = :name AND stage = 'production'` : 'name = :name AND version = :version';
   const { rows } = await executor.query<RegistryRow>({

@@ -1,3 +1,4 @@
+import { createLogger, errorMessage, type Logger } from '@odoo-ce/common';
 import { FEATURE_TABLES, featureTableName } from '@odoo-ce/feature-engineering';
 import type { QueryExecutor } from '@odoo-ce/warehouse';
 import { scoreExpense, type ExpenseRecord } from '../anomaly/detector.js';
@@ -14,14 +15,23 @@ interface CacheEntry {
   readonly version: number;
   readonly artifact: unknown;
   readonly loadedAt: number;
+  readonly generation: number;
 }
 
 const cache = new WeakMap<object, Map<string, CacheEntry>>();
+/**
+ * A WeakMap (so a closed warehouse's models can be collected) cannot be cleared wholesale: clearing
+ * everything bumps the generation instead, and entries of an older generation are misses.
+ */
+let generation = 0;
 
-/** Forgets every cached model (e.g. right after a promotion in the same process). */
+/**
+ * Forgets the cached models of `executor`, or of every warehouse when called without one (e.g.
+ * right after a promotion in the same process).
+ */
 export function clearModelCache(executor?: QueryExecutor): void {
   if (executor) cache.delete(executor);
-  // A WeakMap cannot be cleared wholesale; without an executor, entries simply age out.
+  else generation++;
 }
 
 /**
@@ -32,9 +42,9 @@ export async function productionModel<A>(executor: QueryExecutor, name: ModelNam
   let perWarehouse = cache.get(executor);
   if (!perWarehouse) cache.set(executor, (perWarehouse = new Map()));
   const hit = perWarehouse.get(name);
-  if (hit && Date.now() - hit.loadedAt < MODEL_CACHE_TTL_MS) return { version: hit.version, artifact: hit.artifact as A };
+  if (hit && hit.generation === generation && Date.now() - hit.loadedAt < MODEL_CACHE_TTL_MS) return { version: hit.version, artifact: hit.artifact as A };
   const loaded = await loadModelVersion<A>(executor, name);
-  perWarehouse.set(name, { version: loaded.version, artifact: loaded.artifact, loadedAt: Date.now() });
+  perWarehouse.set(name, { version: loaded.version, artifact: loaded.artifact, loadedAt: Date.now(), generation });
   return { version: loaded.version, artifact: loaded.artifact };
 }
 
@@ -104,13 +114,24 @@ export interface TransactionScore {
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+export interface ServingOptions {
+  /** Where failures that do not stop the answer go (default: a pino logger on stderr). */
+  readonly logger?: Logger;
+}
+
+/** The note returned when the duplicate search fails: the cause is logged, never handed to callers (AI agents). */
+export const DUPLICATE_CHECK_UNAVAILABLE = 'duplicate-payment check unavailable';
+
+let defaultLogger: Logger | undefined;
+const servingLogger = (options: ServingOptions) => options.logger ?? (defaultLogger ??= createLogger({ base: { lib: 'ml' } }));
+
 /**
  * Anomaly score of one expense with the production `expense_anomaly` model: robust z within its
  * vendor and agency×category, the isolation forest, and a duplicate-payment search among the
  * expenses of gold.ml_features.expense_prediction (same vendor and amount within the model's
  * window of days). `reasons` is empty when nothing is unusual.
  */
-export async function scoreTransaction(executor: QueryExecutor, tx: TransactionInput): Promise<TransactionScore> {
+export async function scoreTransaction(executor: QueryExecutor, tx: TransactionInput, options: ServingOptions = {}): Promise<TransactionScore> {
   for (const field of ['agency', 'vendor', 'category'] as const) {
     if (typeof tx[field] !== 'string' || tx[field].trim() === '') throw invalidInput(field, tx[field], 'a non-empty string');
   }
@@ -121,7 +142,8 @@ export async function scoreTransaction(executor: QueryExecutor, tx: TransactionI
   const record: ExpenseRecord = { id: tx.id ?? '(input)', agency: tx.agency, vendor: tx.vendor, category: tx.category, amount, date: tx.date };
   const notes: string[] = [];
   const duplicate = await findEarlierPayment(executor, record, amount.toFixed(2), artifact.thresholds.duplicateDays).catch((error: unknown) => {
-    notes.push(`duplicate-payment check skipped: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`);
+    servingLogger(options).warn({ event: 'ml.duplicate_check.failed', error: errorMessage(error) }, DUPLICATE_CHECK_UNAVAILABLE);
+    notes.push(DUPLICATE_CHECK_UNAVAILABLE);
     return undefined;
   });
   const scored = scoreExpense(artifact, record, duplicate);
@@ -180,12 +202,12 @@ export interface PredictOutputs {
 }
 
 /** `predict(model, input)` with the production version of the named model (cached). */
-export async function predict<N extends ModelName>(executor: QueryExecutor, model: N, input: PredictInputs[N]): Promise<PredictOutputs[N]> {
+export async function predict<N extends ModelName>(executor: QueryExecutor, model: N, input: PredictInputs[N], options: ServingOptions = {}): Promise<PredictOutputs[N]> {
   switch (model) {
     case 'bir_monthly_forecast':
       return (await forecastSeries(executor, input as ForecastRequest)) as PredictOutputs[N];
     case 'expense_anomaly':
-      return (await scoreTransaction(executor, input as TransactionInput)) as PredictOutputs[N];
+      return (await scoreTransaction(executor, input as TransactionInput, options)) as PredictOutputs[N];
     case 'expense_classifier':
       return (await classifyExpense(executor, input as ExpenseInput)) as PredictOutputs[N];
     default:

@@ -1,7 +1,29 @@
-import type { RunJobOptions, RunLogger } from '@odoo-ce/bundle';
-import { clearModelCache, evaluateRun, MlError, promoteRun, scoreBatch, trainRun } from '@odoo-ce/ml';
+import type { QueryExecutor } from '@odoo-ce/warehouse';
+import { MlError } from '../errors.js';
+import { clearModelCache } from '../serving/serve.js';
+import { scoreBatch } from '../serving/score-batch.js';
+import { evaluateRun, promoteRun, trainRun } from './train.js';
 
-type Handlers = NonNullable<RunJobOptions['taskHandlers']>;
+/**
+ * What a job runner hands a task handler. Structurally a subset of @odoo-ce/bundle's
+ * `TaskHookContext & { warehouse }` (this lib may not depend on bundle), so the handlers below plug
+ * into `runJob(…, { taskHandlers })` of `etl run` and of the MCP server's `run_job` alike.
+ */
+export interface MlTaskContext {
+  readonly warehouse: QueryExecutor;
+  readonly runId: string;
+  readonly params: Readonly<Record<string, string>>;
+}
+
+export type MlTaskHandler = (context: MlTaskContext) => Promise<{ readonly rowsAffected: number }>;
+
+/** The part of a pino / bundle `RunLogger` the handlers use. */
+export interface MlTaskLogger {
+  info(obj: object, msg?: string): void;
+}
+
+/** The entry points of the ml_training job's python_wheel_tasks (databricks/bundles/resources/ml_jobs.yml). */
+export type MlEntryPoint = 'train' | 'evaluate' | 'promote' | 'score';
 
 function wholeNumber(params: Readonly<Record<string, string>>, name: string, fallback: number): number {
   const raw = params[name];
@@ -12,11 +34,14 @@ function wholeNumber(params: Readonly<Record<string, string>>, name: string, fal
 }
 
 /**
- * The local implementations of the ml_training job's python_wheel_task entry points
- * (databricks/bundles/resources/ml_jobs.yml): train → evaluate → promote → score, all keyed by the
- * job run id, so a rerun or resume of a step works on the versions its own run registered.
+ * The local implementations of the ml_training job's entry points: train → evaluate → promote →
+ * score, all keyed by the job run id, so a rerun or resume of a step works on the versions its own
+ * run registered. Job parameters: `seed` (default 42), `forecast_months` (default 12).
+ *
+ * @example
+ * await runJob(warehouse, bundle, 'ml_training', { target: 'local', taskHandlers: mlTaskHandlers(logger) });
  */
-export function mlTaskHandlers(logger?: RunLogger): Handlers {
+export function mlTaskHandlers(logger?: MlTaskLogger): Readonly<Record<MlEntryPoint, MlTaskHandler>> {
   return {
     train: async ({ warehouse, runId, params }) => {
       const versions = await trainRun(warehouse, { runId, seed: wholeNumber(params, 'seed', 42) });
