@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type PlatformConfig } from '@odoo-ce/common';
+import type { JobsApiClient } from '@odoo-ce/bundle';
 import { openWarehouse, type Warehouse } from '@odoo-ce/warehouse';
+import { jobsApiFromEnv } from './ops/jobs-api-auth.js';
 
 /** The repository root (apps/deploy/src → ../../..): databricks/, terraform/ and dist/ live there. */
 export const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
@@ -15,6 +17,8 @@ export interface DeployContext {
   print(text: string): void;
   loadConfig(target: string, dataDir?: string): PlatformConfig;
   openWarehouse(target: string, dataDir?: string): Promise<Warehouse>;
+  /** The workspace's Jobs API (DATABRICKS_HOST with a token or an OAuth M2M secret), for `smoke` on Databricks targets. */
+  jobsApi(): Promise<JobsApiClient>;
 }
 
 /** A failure that ends the command with a given exit code and a message (no stack). */
@@ -27,7 +31,7 @@ export class CliExit extends Error {
   }
 }
 
-export function defaultContext(overrides: Partial<Pick<DeployContext, 'env' | 'cwd' | 'print' | 'repoRoot'>> = {}): DeployContext {
+export function defaultContext(overrides: Partial<Pick<DeployContext, 'env' | 'cwd' | 'print' | 'repoRoot' | 'jobsApi'>> = {}): DeployContext {
   const env = overrides.env ?? process.env;
   const cwd = overrides.cwd ?? process.cwd();
   const ctx: DeployContext = {
@@ -37,6 +41,7 @@ export function defaultContext(overrides: Partial<Pick<DeployContext, 'env' | 'c
     print: overrides.print ?? ((text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)),
     loadConfig: (target, dataDir) => loadConfig({ env, cwd, target, ...(dataDir !== undefined ? { dataDir } : {}) }),
     openWarehouse: async (target, dataDir) => openWarehouse(ctx.loadConfig(target, dataDir).target),
+    jobsApi: overrides.jobsApi ?? (() => jobsApiFromEnv(env)),
   };
   return ctx;
 }

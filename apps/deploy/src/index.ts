@@ -3,7 +3,7 @@
  * target, Unity Catalog catalogs/schemas and grants planned and applied, SQL migrations with a
  * ledger, smoke tests and cost estimates. The modules are exported for tests and tools.
  */
-export { main, buildProgram } from './main.js';
+export { main, buildProgram, EXIT } from './main.js';
 export { defaultContext, CliExit, REPO_ROOT, type DeployContext } from './context.js';
 export { DeployError, type DeployErrorCode } from './errors.js';
 export { loadOfficialSchema, type OfficialSchema, type SchemaSourceOptions } from './bundle/official-schema.js';

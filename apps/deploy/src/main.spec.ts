@@ -23,15 +23,20 @@ describe('deploy CLI', () => {
     expect(run.stdout).toMatch(new RegExp(`^Usage: deploy${argv.length ? ` ${argv.join(' ')}` : ''} `));
   });
 
-  it('usage errors exit 2 with one line and a hint; no stack traces', async () => {
+  it('--help documents the exit codes', async () => {
+    const run = await runCli(['--help']);
+    expect(run.stdout).toMatch(/Exit codes:\n\s+0\s+success\n\s+1\s+failure.*\n\s+2\s+drift.*\n\s+64\s+usage error/);
+  });
+
+  it('usage errors exit 64 (EX_USAGE), not 2 (drift), with one line and a hint; no stack traces', async () => {
     const unknown = await runCli(['deploy-everything']);
-    expect(unknown.code).toBe(2);
+    expect(unknown.code).toBe(64);
     expect(unknown.stderr).toContain("error: unknown command 'deploy-everything'");
     const target = await runCli(['migrate', '-t', 'qa']);
-    expect(target.code).toBe(2);
+    expect(target.code).toBe(64);
     expect(target.stderr).toContain('--target must be one of local, dev, staging, prod, got "qa"');
     const missing = await runCli(['bundle', 'validate']);
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(64);
     expect(missing.stderr).toContain("required option '-t, --target <target>' not specified");
     for (const run of [unknown, target, missing]) expect(run.stderr).not.toMatch(/\n\s+at /);
   });

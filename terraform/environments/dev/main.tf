@@ -1,5 +1,5 @@
 # The dev environment: modules/platform (network → workspace with its policies, warehouse and
-# identities → Unity Catalog layout) with dev's values, then the grants (grants.tf.json, generated
+# identity assignments → Unity Catalog layout) with dev's values, then the grants (grants.tf.json, generated
 # by `npx deploy grants terraform -t dev`). What the environments share lives in the module; a
 # root module still has to state its own backend, providers and outputs.
 # State lives in an Azure storage account created once by hand (docs/deployment.md, step 1).

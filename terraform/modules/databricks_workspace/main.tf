@@ -1,9 +1,9 @@
 # One Databricks workspace: the Azure workspace itself (premium, VNet-injected into the networking
 # module's subnets), and what lives inside it — the cluster policies of databricks/config/policies,
-# the pipeline's SQL warehouse (odoo-ce-sql, looked up by name by the bundle), and the account-level
-# identities of databricks/catalog/principals.yml (service principals, groups, their members).
-# Identities are created here (SCIM through Terraform), never with SQL: Databricks SQL has no
-# CREATE SERVICE PRINCIPAL, and CREATE GROUP makes workspace-local groups Unity Catalog cannot use.
+# the pipeline's SQL warehouse (odoo-ce-sql, looked up by name by the bundle), and the workspace
+# assignment of the account identities of databricks/catalog/principals.yml. The identities
+# themselves are account-level and shared by every environment: terraform/account creates them once;
+# here they are only looked up (data sources) and given workspace access (users through their groups).
 #
 # The workspace-level `databricks` provider of the caller must point at this module's
 # `workspace_url`; `databricks.account` is the account-level provider (accounts.azuredatabricks.net).
@@ -93,9 +93,6 @@ locals {
     for f in fileset("${var.config_dir}/policies", "*.json") :
     trimsuffix(f, ".json") => jsondecode(file("${var.config_dir}/policies/${f}"))
   }
-  memberships = flatten([
-    for g in local.principals.groups : [for m in g.members : { group = g.name, user = m }]
-  ])
 }
 
 resource "azurerm_databricks_workspace" "this" {
@@ -143,30 +140,33 @@ resource "databricks_sql_endpoint" "pipeline" {
   }
 }
 
-resource "databricks_service_principal" "this" {
+# Look the account identities up (terraform/account creates them) and assign them to this workspace.
+data "databricks_service_principal" "this" {
   provider       = databricks.account
   for_each       = { for sp in local.principals.service_principals : sp.name => sp }
-  display_name   = each.value.name
   application_id = each.value.application_id
 }
 
-resource "databricks_group" "this" {
+data "databricks_group" "this" {
   provider     = databricks.account
   for_each     = { for g in local.principals.groups : g.name => g }
   display_name = each.value.name
 }
 
-resource "databricks_user" "this" {
-  provider  = databricks.account
-  for_each  = toset([for u in local.principals.users : u.email])
-  user_name = each.value
+resource "databricks_mws_permission_assignment" "service_principal" {
+  provider     = databricks.account
+  for_each     = data.databricks_service_principal.this
+  workspace_id = azurerm_databricks_workspace.this.workspace_id
+  principal_id = each.value.id
+  permissions  = ["USER"]
 }
 
-resource "databricks_group_member" "this" {
-  provider  = databricks.account
-  for_each  = { for m in local.memberships : "${m.group}/${m.user}" => m }
-  group_id  = databricks_group.this[each.value.group].id
-  member_id = databricks_user.this[each.value.user].id
+resource "databricks_mws_permission_assignment" "group" {
+  provider     = databricks.account
+  for_each     = data.databricks_group.this
+  workspace_id = azurerm_databricks_workspace.this.workspace_id
+  principal_id = each.value.id
+  permissions  = each.key == "databricks_admins" ? ["ADMIN"] : ["USER"]
 }
 
 output "workspace_url" {
@@ -186,5 +186,5 @@ output "cluster_policy_ids" {
 }
 
 output "service_principal_application_ids" {
-  value = { for k, sp in databricks_service_principal.this : k => sp.application_id }
+  value = { for k, sp in data.databricks_service_principal.this : k => sp.application_id }
 }

@@ -1,6 +1,7 @@
 # One environment of the platform, everything the three environments share: a resource group,
-# the network (networking) → the workspace with its cluster policies, SQL warehouse and account
-# identities (databricks_workspace) → the Unity Catalog catalogs and schemas (unity_catalog).
+# the network (networking) → the workspace with its cluster policies, SQL warehouse and workspace
+# access for the account identities terraform/account creates (databricks_workspace) → the Unity
+# Catalog catalogs and schemas (unity_catalog).
 # Each environments/<env> calls this module with only what differs (name, address space, warehouse
 # scale, catalog prefix); grants stay in environments/<env>/grants.tf.json, generated per target.
 #

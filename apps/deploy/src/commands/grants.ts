@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { changeToSql, loadPolicy } from '@odoo-ce/catalog';
 import { loadConfig } from '@odoo-ce/common';
 import { CliExit, type DeployContext } from '../context.js';
 import { formatGrantsPlan, grantsStoreFor, planGrants, terraformGrants } from '../grants/grants-plan.js';
-import { targetOption } from './options.js';
+import { DEPLOY_TARGETS, targetOption } from './options.js';
 
 interface GrantsOptions {
   readonly target: string;
@@ -15,8 +15,11 @@ interface GrantsOptions {
   readonly json?: boolean;
 }
 
-/** Each environment declares `var.metastore_id` and calls the platform module, whose unity_catalog module creates the securables. */
+/** Each environment calls the platform module, whose unity_catalog module creates the securables; the metastore owner declares `var.metastore_id`. */
 const TERRAFORM_OPTIONS = { dependsOn: ['module.platform'], metastoreId: '${var.metastore_id}' };
+
+/** The environment whose state manages the shared metastore's (authoritative) grants. */
+export const DEFAULT_METASTORE_OWNER = 'prod';
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -28,7 +31,7 @@ export function registerGrantsCommand(program: Command, ctx: DeployContext): voi
     targetOption(grants.command(action), true)
       .description(
         action === 'plan'
-          ? 'compare the policy with the grants in place (SHOW GRANTS per securable on Databricks, <ops>.grants on DuckDB); exit 2 when they differ'
+          ? 'compare the policy with the grants in place (SHOW GRANTS per securable on Databricks, <ops>.grants on DuckDB); exit 2 when they differ (drift; usage errors exit 64)'
           : 'run the plan: REVOKE what the policy does not grant, GRANT what is missing',
       )
       .option('--policy <dir>', `policy directory (default: ${defaultPolicy})`)
@@ -57,16 +60,28 @@ export function registerGrantsCommand(program: Command, ctx: DeployContext): voi
   }
 
   targetOption(grants.command('terraform'))
-    .description('write the policy as Terraform JSON (databricks_grants per securable) for terraform/environments/<target>')
+    .description(
+      'write the policy\'s metastore, catalog and schema grants as Terraform JSON (databricks_grants per securable) for terraform/environments/<target>; object grants (tables, functions) stay with `grants apply`',
+    )
     .option('--policy <dir>', `policy directory (default: ${defaultPolicy})`)
+    .option(
+      '--metastore-owner <target>',
+      'the one environment that manages the shared metastore\'s METASTORE grant (databricks_grants is authoritative)',
+      (value: string) => {
+        if (!(DEPLOY_TARGETS as readonly string[]).includes(value)) throw new InvalidArgumentError(`--metastore-owner must be one of ${DEPLOY_TARGETS.join(', ')}, got "${value}"`);
+        return value;
+      },
+      DEFAULT_METASTORE_OWNER,
+    )
     .option('--out <file>', 'output file, - for stdout (default: terraform/environments/<target>/grants.tf.json)')
     .option('--check', 'do not write; exit 1 when the file differs from what the policy generates')
-    .action(async (opts: { target: string; policy?: string; out?: string; check?: boolean }) => {
+    .action(async (opts: { target: string; policy?: string; out?: string; check?: boolean; metastoreOwner: string }) => {
+      const options = { ...TERRAFORM_OPTIONS, includeMetastore: opts.target === opts.metastoreOwner };
       const policy = await loadPolicy(opts.policy ?? defaultPolicy);
       // Only the catalog names matter here; the target's layout does not depend on its engine, so
       // no workspace credentials are needed to generate the file.
       const layout = loadConfig({ env: { ...ctx.env, ETL_WAREHOUSE: 'duckdb' }, cwd: ctx.cwd, target: opts.target }).target.layout;
-      const text = `${JSON.stringify(terraformGrants(policy, layout, TERRAFORM_OPTIONS), null, 2)}\n`;
+      const text = `${JSON.stringify(terraformGrants(policy, layout, options), null, 2)}\n`;
       if (opts.out === '-') {
         ctx.print(text.trimEnd());
         return;
@@ -81,6 +96,6 @@ export function registerGrantsCommand(program: Command, ctx: DeployContext): voi
       }
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, text);
-      ctx.print(`wrote ${shown} (${Object.keys((terraformGrants(policy, layout, TERRAFORM_OPTIONS).resource as { databricks_grants: object }).databricks_grants).length} databricks_grants resources)`);
+      ctx.print(`wrote ${shown} (${Object.keys((terraformGrants(policy, layout, options).resource as { databricks_grants: object }).databricks_grants).length} databricks_grants resources)`);
     });
 }

@@ -3,7 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { loadBundle } from '@odoo-ce/bundle';
 import { CliExit, type DeployContext } from '../context.js';
 import { billedCost, estimateCost, WAREHOUSE_DBU_PER_HOUR } from '../ops/cost.js';
-import { smoke } from '../ops/smoke.js';
+import { smoke, smokeDeployedJob } from '../ops/smoke.js';
 import { DEPLOY_TARGETS, targetOption } from './options.js';
 
 const positiveNumber = (option: string) => (value: string) => {
@@ -16,24 +16,37 @@ const positiveNumber = (option: string) => (value: string) => {
 export function registerOpsCommands(program: Command, ctx: DeployContext): void {
   const bundleRoot = join(ctx.repoRoot, 'databricks', 'bundles');
   targetOption(program.command('smoke'), true)
-    .description("run a small job on the target's warehouse, then check its gold tables have rows and the last data-quality run passed")
+    .description(
+      "run a small job, then check (read-only) that its gold tables have rows and that this run's data-quality results passed; on Databricks targets the deployed job is triggered through the Jobs API and awaited, on local the runner executes it",
+    )
     .option('--job <job>', 'the job to run', 'scout_daily_sync')
+    .option('--job-name <name>', "Databricks: the deployed job's name (default: the bundle job's name for the target; development mode prefixes it with [dev <user>])")
+    .option('--poll-interval <seconds>', 'Databricks: seconds between two runs/get polls', positiveNumber('--poll-interval'), 10)
+    .option('--timeout <minutes>', "Databricks: give up waiting after this many minutes (default: the job's timeout_seconds)", positiveNumber('--timeout'))
     .option('--bundle <dir>', `bundle root (default: ${bundleRoot})`)
     .option('--bundle-target <name>', 'bundle target for variables (default: the target; dev for local)')
     .option('--quality <dir>', 'expectation suites (default: databricks/quality)')
     .option('--data-dir <dir>', 'DuckDB data directory for the local target')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { target: string; job: string; bundle?: string; bundleTarget?: string; quality?: string; dataDir?: string; json?: boolean }) => {
+    .action(async (opts: { target: string; job: string; jobName?: string; pollInterval: number; timeout?: number; bundle?: string; bundleTarget?: string; quality?: string; dataDir?: string; json?: boolean }) => {
       const bundleTarget = opts.bundleTarget ?? ((DEPLOY_TARGETS as readonly string[]).includes(opts.target) ? opts.target : 'dev');
       const bundle = await loadBundle(opts.bundle ?? bundleRoot, { target: bundleTarget, env: ctx.env });
+      const remote = ctx.loadConfig(opts.target, opts.dataDir).target.warehouse.engine === 'databricks';
+      const jobs = remote ? await ctx.jobsApi() : undefined;
       const warehouse = await ctx.openWarehouse(opts.target, opts.dataDir);
       try {
-        const result = await smoke(warehouse, bundle, opts.job, opts.quality ?? join(ctx.repoRoot, 'databricks', 'quality'), opts.target);
+        const result = jobs
+          ? await smokeDeployedJob(warehouse, bundle, opts.job, jobs, opts.target, {
+              pollMs: opts.pollInterval * 1000,
+              ...(opts.jobName ? { jobName: opts.jobName } : {}),
+              ...(opts.timeout ? { timeoutMs: opts.timeout * 60_000 } : {}),
+            })
+          : await smoke(warehouse, bundle, opts.job, opts.quality ?? join(ctx.repoRoot, 'databricks', 'quality'), opts.target);
         if (opts.json) ctx.print(JSON.stringify(result, null, 2));
         else {
-          ctx.print(`job ${result.job}: ${result.jobStatus} (run ${result.runId})`);
+          ctx.print(`job ${result.job}: ${result.jobStatus} (run ${result.runId}, ${result.via === 'jobs-api' ? 'deployed job via the Jobs API' : 'local runner'})`);
           for (const t of result.goldTables) ctx.print(`  ${t.rows > 0 ? 'ok  ' : 'EMPTY'} ${t.table}: ${t.rows} rows`);
-          ctx.print(`  data quality: run ${result.dq.runId ?? '(none)'}, ${result.dq.expectations} expectations, ${result.dq.failed.length} failed`);
+          ctx.print(`  data quality of run ${result.dq.runId}: ${result.dq.expectations} expectations, ${result.dq.failed.length} failed`);
         }
         if (!result.ok) throw new CliExit(`[SMOKE_FAILED] smoke test on ${opts.target}: ${result.problems.join('; ')}`, 1);
       } finally {

@@ -1,6 +1,6 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { grantsStatementHandler, MemoryGrantsStore, OpsGrantsStore } from '@odoo-ce/catalog';
+import { grantsStatementHandler, loadPolicy, MemoryGrantsStore, OpsGrantsStore } from '@odoo-ce/catalog';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../context.js';
 import { openTargetWarehouse, startEndpointTarget, type EndpointTarget } from '../testing/endpoint.js';
@@ -148,6 +148,38 @@ describe('grants policy errors and Terraform', () => {
     const run = await runCli(['grants', 'terraform', '-t', target, '--check']);
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
+  });
+
+  it('Terraform gets only metastore, catalog and schema grants: objects the pipeline creates would fail the first apply', async () => {
+    const policy = await loadPolicy(policyDir);
+    // The policy does grant on tables and functions; those stay with `grants apply`.
+    expect(policy.grants.some((g) => g.securable.type === 'TABLE' || g.securable.type === 'FUNCTION')).toBe(true);
+    const run = await runCli(['grants', 'terraform', '-t', 'staging', '--out', '-']);
+    expect(run.code).toBe(0);
+    const resources = (JSON.parse(run.stdout) as { resource: { databricks_grants: Record<string, Record<string, unknown>> } }).resource.databricks_grants;
+    const kinds = new Set(Object.values(resources).flatMap((r) => Object.keys(r).filter((k) => k !== 'grant' && k !== 'depends_on')));
+    expect(kinds).toEqual(new Set(['catalog', 'schema']));
+    expect(Object.keys(resources).filter((name) => /^(table|function|view|volume)_/.test(name))).toEqual([]);
+  });
+
+  it('the shared metastore\'s grant goes to one environment only: prod by default, or --metastore-owner', async () => {
+    const metastore = async (argv: string[]) => {
+      const run = await runCli(['grants', 'terraform', ...argv, '--out', '-']);
+      expect(run.stderr).toBe('');
+      return (JSON.parse(run.stdout) as { resource: { databricks_grants: Record<string, { metastore?: string }> } }).resource.databricks_grants['metastore'];
+    };
+    expect(await metastore(['-t', 'prod'])).toMatchObject({ metastore: '${var.metastore_id}' });
+    expect(await metastore(['-t', 'dev'])).toBeUndefined();
+    expect(await metastore(['-t', 'staging'])).toBeUndefined();
+    expect(await metastore(['-t', 'staging', '--metastore-owner', 'staging'])).toMatchObject({ metastore: '${var.metastore_id}' });
+    expect(await metastore(['-t', 'prod', '--metastore-owner', 'staging'])).toBeUndefined();
+    // --check expects exactly the owner's layout: the committed prod file has the metastore grant.
+    const stale = await runCli(['grants', 'terraform', '-t', 'prod', '--check', '--metastore-owner', 'staging']);
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toContain('terraform/environments/prod/grants.tf.json is out of date');
+    const bad = await runCli(['grants', 'terraform', '-t', 'prod', '--metastore-owner', 'qa']);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toContain('--metastore-owner must be one of dev, staging, prod, got "qa"');
   });
 
   it('the generated JSON names target catalogs and REST privilege spellings', async () => {

@@ -2,19 +2,26 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { REPO_ROOT } from '../context.js';
 
 /**
  * terraform/ is checked without Terraform or a cloud: every .tf parses (hcl2json, the HCL parser
- * compiled to WebAssembly), every resource type is one the providers define, modules referenced
+ * compiled to WebAssembly), every resource type is among the ones this repository expects (the
+ * providers' own schemas are not available offline, so this is a typo guard, not proof), modules referenced
  * exist and get exactly the variables they declare, every `var.x` a file uses is declared in its
  * module, the platform module wires the three building blocks, and each environment calls it with
- * its own values next to its generated grants.
+ * its own values next to its generated grants, and the account identities live in one root
+ * (terraform/account) while the environments only look them up and assign them.
  */
 const TERRAFORM = join(REPO_ROOT, 'terraform');
 
-/** Resource types used here, as documented by the providers (databricks/terraform-provider-databricks v1.128 docs/resources, hashicorp/azurerm v4). */
-const PROVIDER_RESOURCES = new Set([
+/**
+ * Resource types this repository expects to use, written from the providers' docs
+ * (databricks/terraform-provider-databricks v1.128 docs/resources, hashicorp/azurerm v4). Not
+ * authoritative: the providers (and `terraform providers schema -json`) are not available offline.
+ */
+const EXPECTED_RESOURCES = new Set([
   'databricks_catalog',
   'databricks_schema',
   'databricks_grants',
@@ -24,6 +31,7 @@ const PROVIDER_RESOURCES = new Set([
   'databricks_user',
   'databricks_cluster_policy',
   'databricks_sql_endpoint',
+  'databricks_mws_permission_assignment',
   'databricks_job',
   'azurerm_resource_group',
   'azurerm_virtual_network',
@@ -36,7 +44,7 @@ const PROVIDER_RESOURCES = new Set([
 type Block = Record<string, unknown>;
 interface TfFile {
   readonly path: string;
-  readonly json: { resource?: Record<string, Record<string, Block[] | Block>>; variable?: Record<string, Block[]>; module?: Record<string, Block[]> };
+  readonly json: { resource?: Record<string, Record<string, Block[] | Block>>; data?: Record<string, Record<string, Block[] | Block>>; variable?: Record<string, Block[]>; module?: Record<string, Block[]> };
   readonly text: string;
 }
 
@@ -67,18 +75,42 @@ const declaredVariables = (dir: string): Map<string, boolean> =>
 /** Meta-arguments of a module call, not variables of the module. */
 const META_ARGUMENTS = new Set(['source', 'version', 'providers', 'depends_on', 'count', 'for_each']);
 const ENVIRONMENTS = ['dev', 'staging', 'prod'] as const;
+/** The layout modules/unity_catalog turns into databricks_catalog / databricks_schema resources. */
+const LAYOUT = parseYaml(readFileSync(join(REPO_ROOT, 'databricks', 'catalog', 'catalogs.yml'), 'utf8')) as { catalogs: { name: string; schemas?: { name: string }[] }[] };
 
 describe('terraform/', () => {
   it('has the three modules and the three environments, and every file parses', () => {
     const dirs = [...new Set(files.map((f) => dirname(f.path)))].sort();
-    expect(dirs).toEqual(['environments/dev', 'environments/prod', 'environments/staging', 'modules/databricks_workspace', 'modules/networking', 'modules/platform', 'modules/unity_catalog']);
-    expect(files.length).toBeGreaterThanOrEqual(13);
+    expect(dirs).toEqual(['account', 'environments/dev', 'environments/prod', 'environments/staging', 'modules/databricks_workspace', 'modules/networking', 'modules/platform', 'modules/unity_catalog']);
+    expect(files.length).toBeGreaterThanOrEqual(14);
   });
 
-  it('every resource type exists in its provider', () => {
+  it('resource types are among the ones this repository expects (a typo guard; the provider schemas are not available offline)', () => {
     const used = new Set(files.flatMap((f) => Object.keys(f.json.resource ?? {})));
-    expect([...used].filter((t) => !PROVIDER_RESOURCES.has(t))).toEqual([]);
-    for (const type of ['databricks_catalog', 'databricks_schema', 'databricks_grants', 'databricks_service_principal', 'databricks_group', 'databricks_cluster_policy', 'databricks_sql_endpoint']) expect(used, type).toContain(type);
+    expect([...used].filter((t) => !EXPECTED_RESOURCES.has(t))).toEqual([]);
+    for (const type of ['databricks_catalog', 'databricks_schema', 'databricks_grants', 'databricks_service_principal', 'databricks_group', 'databricks_cluster_policy', 'databricks_sql_endpoint', 'databricks_mws_permission_assignment']) expect(used, type).toContain(type);
+  });
+
+  it('account identities are created once, in terraform/account; environments only look them up and assign them', () => {
+    const IDENTITIES = ['databricks_service_principal', 'databricks_group', 'databricks_user', 'databricks_group_member'];
+    const creators = files.filter((f) => Object.keys(f.json.resource ?? {}).some((t) => IDENTITIES.includes(t))).map((f) => f.path);
+    expect(creators).toEqual(['account/main.tf']);
+    const account = files.find((f) => f.path === 'account/main.tf') as TfFile;
+    expect(Object.keys(account.json.resource ?? {}).sort()).toEqual([...IDENTITIES].sort());
+    // Its own state, distinct from every environment's.
+    const keys = files.filter((f) => f.path.endsWith('main.tf')).map((f) => /backend\s+"azurerm"\s*\{\s*key\s*=\s*"([^"]+)"/.exec(f.text)?.[1]).filter(Boolean);
+    expect(keys.sort()).toEqual(['odoo-ce/account.tfstate', 'odoo-ce/dev.tfstate', 'odoo-ce/prod.tfstate', 'odoo-ce/staging.tfstate']);
+    // The account root reads the same principals.yml the workspace module looks up.
+    const principals = /file\("\$\{path\.module\}\/([^"]+)"\)/.exec(account.text)?.[1] as string;
+    expect(resolve(TERRAFORM, 'account', principals)).toBe(join(REPO_ROOT, 'databricks', 'catalog', 'principals.yml'));
+    const workspace = inDir('modules/databricks_workspace');
+    expect(Object.keys(workspace.flatMap((f) => Object.keys(f.json.data ?? {})).reduce((a, t) => ({ ...a, [t]: 1 }), {})).sort()).toEqual(['databricks_group', 'databricks_service_principal']);
+    const assignments = workspace.flatMap((f) => Object.values(f.json.resource?.['databricks_mws_permission_assignment'] ?? {})).map((b) => (Array.isArray(b) ? b[0] : b) as Block);
+    expect(assignments).toHaveLength(2);
+    for (const a of assignments) {
+      expect(a['workspace_id']).toBe('${azurerm_databricks_workspace.this.workspace_id}');
+      expect(a['provider']).toBe('${databricks.account}');
+    }
   });
 
   it('every var.x a module uses is declared in that module', () => {
@@ -136,6 +168,15 @@ describe('terraform/', () => {
       const resources = Object.values(grants?.json.resource?.['databricks_grants'] ?? {}) as Block[];
       expect(resources.length).toBeGreaterThan(5);
       expect(resources.every((r) => JSON.stringify(r['depends_on']) === '["module.platform"]'), env).toBe(true);
+      // Only securables Terraform itself creates (catalogs, schemas) and, in prod only, the shared metastore.
+      expect(new Set(resources.flatMap((r) => Object.keys(r).filter((k) => k !== 'grant' && k !== 'depends_on'))), env).toEqual(new Set(env === 'prod' ? ['catalog', 'schema', 'metastore'] : ['catalog', 'schema']));
+      // …and exactly those modules/unity_catalog creates from catalogs.yml, so the first apply can grant them.
+      const prefix = { dev: 'dev_', staging: 'staging_', prod: '' }[env];
+      const created = new Set(LAYOUT.catalogs.flatMap((c) => [`${prefix}${c.name}`, ...(c.schemas ?? []).map((sc) => `${prefix}${c.name}.${sc.name}`)]));
+      const granted = resources.flatMap((r) => [r['catalog'], r['schema']].filter((n): n is string => typeof n === 'string'));
+      expect(granted.filter((n) => !created.has(n)), `${env}: grants on securables Terraform does not create`).toEqual([]);
+      const variables = declaredVariables(dir);
+      expect(variables.has('metastore_id'), `${env} declares metastore_id only where it is used`).toBe(env === 'prod');
     }
     expect(addressSpaces.size, 'one address space per environment').toBe(ENVIRONMENTS.length);
   });

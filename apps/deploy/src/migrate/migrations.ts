@@ -8,8 +8,23 @@ import { DeployError } from '../errors.js';
 export const LEDGER_TABLE = 'schema_migrations';
 
 const FILE_NAME = /^(\d{3,})_([a-z0-9_]+)\.sql$/;
-/** A first-lines directive for migrations that must not run in one transaction (DuckDB writes one attached database per transaction). */
-const NO_TRANSACTION = /^\s*--\s*migrate:no-transaction\s*$/m;
+/** The directive for migrations that must not run in one transaction (DuckDB writes one attached database per transaction). */
+const NO_TRANSACTION = /^--\s*migrate:no-transaction$/;
+
+/**
+ * Whether the file's leading comment block (the `--` lines and blank lines before the first
+ * statement) carries `-- migrate:no-transaction`. Only there: the same text later in the file — in a
+ * comment next to a statement, or inside a string literal — is not a directive.
+ */
+export function isTransactional(sql: string): boolean {
+  for (const raw of sql.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '') continue;
+    if (!line.startsWith('--')) return true;
+    if (NO_TRANSACTION.test(line)) return false;
+  }
+  return true;
+}
 
 /** One numbered SQL file of `databricks/migrations/`. */
 export interface Migration {
@@ -53,7 +68,7 @@ export function readMigrations(dir: string): Migration[] {
     }
     const bytes = readFileSync(join(dir, file));
     const sql = bytes.toString('utf8');
-    migrations.push({ version: match[1] as string, name: match[2] as string, file, sql, checksum: createHash('sha256').update(bytes).digest('hex'), transactional: !NO_TRANSACTION.test(sql) });
+    migrations.push({ version: match[1] as string, name: match[2] as string, file, sql, checksum: createHash('sha256').update(bytes).digest('hex'), transactional: isTransactional(sql) });
   }
   const byVersion = new Map<number, string[]>();
   for (const m of migrations) byVersion.set(Number(m.version), [...(byVersion.get(Number(m.version)) ?? []), m.file]);
@@ -79,7 +94,8 @@ export async function readLedger(executor: QueryExecutor): Promise<AppliedMigrat
 
 /**
  * What `migrate` would do. Refuses (MIGRATION_REFUSED, every problem listed) when an applied
- * migration's file changed (checksum) or disappeared, or when a new file is numbered below the
+ * migration's file changed (checksum), was renamed (same number, another name — even with the same
+ * content, the ledger and the repository then name different migrations) or disappeared, or when a new file is numbered below the
  * latest applied one — each means the target's history and the repository disagree, and only a
  * person can decide which is right (docs/runbooks/bad-migration.md).
  */
@@ -89,7 +105,9 @@ export function planMigrations(files: readonly Migration[], applied: readonly Ap
   for (const a of applied) {
     const file = byVersion.get(Number(a.version));
     if (!file) problems.push(`${a.version}_${a.name}.sql was applied on ${a.appliedAt.toISOString()} but is no longer in the repository`);
-    else if (file.checksum !== a.checksum) problems.push(`${file.file} changed after it was applied on ${a.appliedAt.toISOString()} (checksum ${a.checksum.slice(0, 12)}… then, ${file.checksum.slice(0, 12)}… now); add a new migration instead of editing an applied one`);
+    else if (file.name !== a.name) {
+      problems.push(`${file.file} has the number of ${a.version}_${a.name}.sql, applied on ${a.appliedAt.toISOString()}; an applied migration keeps its name — add a new migration instead of renaming or replacing one`);
+    } else if (file.checksum !== a.checksum) problems.push(`${file.file} changed after it was applied on ${a.appliedAt.toISOString()} (checksum ${a.checksum.slice(0, 12)}… then, ${file.checksum.slice(0, 12)}… now); add a new migration instead of editing an applied one`);
   }
   const done = new Set(applied.map((a) => Number(a.version)));
   const latest = Math.max(0, ...done);

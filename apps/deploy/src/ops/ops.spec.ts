@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { JobsApiClient, loadBundle, runJob } from '@odoo-ce/bundle';
+import { startJobsApiStandIn, type JobsApiStandIn } from '@odoo-ce/bundle/testing';
+import { loadSuites, qualityGates, storeResults, type DqResultRow } from '@odoo-ce/data-quality';
 import { adapterFor, DEFAULT_LAYOUT, renderSql } from '@odoo-ce/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../context.js';
@@ -75,17 +78,90 @@ function fixture(rows: string, goldFilter = 'true'): { bundle: string; quality: 
   return { bundle, quality };
 }
 
+/** A failing `fail` expectation recorded by ANOTHER job's run, newer than anything smoke runs: smoke must not read it. */
+const otherRunsFailure = (runId: string): DqResultRow => ({
+  run_id: runId,
+  run_time: new Date('2999-01-01T00:00:00Z'),
+  suite_name: 'other',
+  table_name: 'silver.other.table',
+  expectation_name: 'other_job_check',
+  expectation_type: 'expect_column_values_to_not_be_null',
+  action: 'fail',
+  success: false,
+  raised_exception: false,
+  element_count: 1,
+  missing_count: 1,
+  unexpected_count: 1,
+  unexpected_percent: 100,
+  observed_value: null,
+  kwargs: '{}',
+  result: '{}',
+});
+
+interface SmokeJson {
+  ok: boolean;
+  via: string;
+  runId: string;
+  jobStatus: string;
+  goldTables: { table: string; rows: number }[];
+  dq: { runId: string; expectations: number; failed: string[] };
+}
+
 describe.each([
-  ['local (DuckDB)', 'local'],
-  ['dev (the @databricks/sql driver → local endpoint)', 'dev'],
+  ['local (DuckDB, the local runner)', 'local'],
+  ['dev (the deployed job through the Jobs API stand-in; reads through the @databricks/sql driver → local endpoint)', 'dev'],
 ])('deploy smoke and cost on %s', (_label, target) => {
   let endpoint: EndpointTarget | undefined;
+  let jobsApi: JobsApiStandIn | undefined;
   let env: Record<string, string> = {};
   let dataDir: string;
   const dirs: string[] = [];
   const prefix = target === 'dev' ? 'dev_' : '';
-  const smoke = (f: { bundle: string; quality: string }, ...args: string[]) =>
-    runCli(['smoke', '-t', target, '--job', 'mini', '--bundle', f.bundle, '--quality', f.quality, ...(target === 'local' ? ['--data-dir', dataDir] : []), ...args], env);
+  const TOKEN = 'jobs-api-spec-token';
+  /** The stand-in's jobs: one per test, each named like its deployed job and ending as the workspace would. */
+  const deployed = { ok: 'mini (ok)', gateFails: 'mini (gate fails)', empty: 'mini (empty gold)' } as const;
+
+  /**
+   * On dev the job runs in the workspace, not here: the stand-in only answers the Jobs API, so the
+   * test first leaves in the warehouse what the deployed job's run would (its SQL and gates, recorded
+   * under the run id the stand-in is about to hand out, as `{{job.run_id}}` would be).
+   */
+  async function deployedRunLeaves(f: { bundle: string; quality: string }): Promise<string> {
+    const runId = String(1001 + (jobsApi?.requests.filter((r) => r.path.endsWith('/run-now')).length ?? 0));
+    const warehouse = await openTargetWarehouse(target, env, dataDir);
+    try {
+      const bundle = await loadBundle(f.bundle, { target: 'dev', env: {} });
+      await runJob(warehouse, bundle, 'mini', { target, runId, afterTask: qualityGates(warehouse, await loadSuites(f.quality)) });
+    } finally {
+      await warehouse.close();
+    }
+    return runId;
+  }
+
+  async function smoke(f: { bundle: string; quality: string }, deployedName: string, ...args: string[]) {
+    const expectedRunId = target === 'dev' ? await deployedRunLeaves(f) : undefined;
+    const runsBefore = await countJobRuns();
+    const cli = ['smoke', '-t', target, '--job', 'mini', '--bundle', f.bundle, '--quality', f.quality, ...args];
+    const run =
+      target === 'local'
+        ? await runCli([...cli, '--data-dir', dataDir], env)
+        : await runCli([...cli, '--job-name', deployedName, '--poll-interval', '0.01'], env, { jobsApi: async () => new JobsApiClient({ host: (jobsApi as JobsApiStandIn).url, token: TOKEN }) });
+    // The Databricks path never runs the job's SQL from here: no run recorded by a local runner.
+    if (target === 'dev') expect(await countJobRuns(), 'job_runs rows written by smoke itself').toBe(runsBefore);
+    return { ...run, expectedRunId };
+  }
+
+  async function countJobRuns(): Promise<number> {
+    const warehouse = await openTargetWarehouse(target, env, dataDir);
+    try {
+      const { rows } = await warehouse.query(`SELECT count(*) AS n FROM ${prefix}ops.ops.job_runs`);
+      return Number(rows[0]?.['n'] ?? 0);
+    } catch {
+      return 0;
+    } finally {
+      await warehouse.close();
+    }
+  }
 
   beforeAll(async () => {
     dataDir = writeTree({});
@@ -93,36 +169,59 @@ describe.each([
       endpoint = await startEndpointTarget();
       env = endpoint.env;
       expect((await runCli(['catalog', 'apply', '-t', 'dev'], env)).code).toBe(0);
+      jobsApi = await startJobsApiStandIn({
+        token: TOKEN,
+        jobs: [
+          { job_id: 11, name: deployed.ok, tasks: ['stage', 'publish'] },
+          { job_id: 12, name: deployed.gateFails, tasks: ['stage', 'publish'], outcome: 'FAILED' },
+          { job_id: 13, name: deployed.empty, tasks: ['stage', 'publish'] },
+        ],
+      });
+    }
+    // Another job's failed DQ run, newer than any smoke run: "the newest run" would be this one.
+    const warehouse = await openTargetWarehouse(target, env, dataDir);
+    try {
+      await storeResults(warehouse, [otherRunsFailure('other-job-run')]);
+    } finally {
+      await warehouse.close();
     }
   }, 30_000);
   afterAll(async () => {
+    await jobsApi?.close();
     await endpoint?.close();
     [dataDir, ...dirs].forEach(removeTree);
   });
 
-  it('passes when the job succeeds, its gold table has rows and the last DQ run passed', async () => {
+  it("passes when the job succeeds, its gold table has rows and THIS run's DQ results passed (another job's newer failed DQ run is ignored)", async () => {
     const f = fixture('(1, 10.5), (2, NULL), (3, 4.5)');
     dirs.push(f.bundle, f.quality);
-    const run = await smoke(f, '--json');
+    const run = await smoke(f, deployed.ok, '--json');
     expect(run.stderr).toBe('');
-    const result = JSON.parse(run.stdout) as { ok: boolean; jobStatus: string; goldTables: { table: string; rows: number }[]; dq: { expectations: number; failed: string[] } };
-    expect(result).toMatchObject({ ok: true, jobStatus: 'succeeded', goldTables: [{ table: `${prefix}gold.t.items_by_id`, rows: 2 }], dq: { failed: [] } });
+    const result = JSON.parse(run.stdout) as SmokeJson;
+    expect(result).toMatchObject({ ok: true, via: target === 'dev' ? 'jobs-api' : 'runner', jobStatus: 'succeeded', goldTables: [{ table: `${prefix}gold.t.items_by_id`, rows: 2 }], dq: { failed: [] } });
+    expect(result.dq.runId).toBe(result.runId);
+    if (run.expectedRunId) expect(result.runId).toBe(run.expectedRunId);
     expect(result.dq.expectations).toBeGreaterThanOrEqual(2);
+    if (target === 'dev') {
+      const runNow = jobsApi?.requests.filter((r) => r.path === '/api/2.2/jobs/run-now') ?? [];
+      expect(runNow.at(-1)).toMatchObject({ authorized: true, body: { job_id: 11 } });
+    }
   }, 60_000);
 
-  it('fails when a fail expectation fails (the gate stops the job), naming the expectation', async () => {
+  it('fails when a fail expectation fails (the gate stops the job), naming the run and the expectation', async () => {
     const f = fixture('(1, 10.5), (1, 3.0)');
     dirs.push(f.bundle, f.quality);
-    const run = await smoke(f);
+    const run = await smoke(f, deployed.gateFails);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/\[SMOKE_FAILED\] smoke test on \w+: job mini failed/);
+    expect(run.stderr).toMatch(target === 'dev' ? /\[SMOKE_FAILED\] smoke test on dev: job mini \(gate fails\) run 1002 ended FAILED/ : /\[SMOKE_FAILED\] smoke test on local: job mini failed/);
     expect(run.stderr).toContain('silver.t.items_candidates.id_unique');
+    expect(run.stderr).not.toContain('other_job_check');
   }, 60_000);
 
   it('fails when a gold table the job writes is empty', async () => {
     const f = fixture('(1, 10.5), (2, 3.0)', 'amount > 1000');
     dirs.push(f.bundle, f.quality);
-    const run = await smoke(f);
+    const run = await smoke(f, deployed.empty);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`gold table ${prefix}gold.t.items_by_id is empty`);
     expect(run.stdout).toContain(`EMPTY ${prefix}gold.t.items_by_id: 0 rows`);
@@ -169,7 +268,7 @@ describe('deploy cost input errors', () => {
       expect(billing.code).toBe(1);
       expect(billing.stderr).toContain('--billing needs a Databricks target; local runs on duckdb');
       const days = await runCli(['cost', '-t', 'local', '--data-dir', data, '--days', '-3']);
-      expect(days.code).toBe(2);
+      expect(days.code).toBe(64);
     } finally {
       removeTree(data);
     }
