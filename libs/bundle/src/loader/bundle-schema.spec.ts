@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -6,15 +6,21 @@ import { loadBundle } from './load-bundle.js';
 import { renderBundleConfig } from './render-config.js';
 
 const repo = join(import.meta.dirname, '..', '..', '..', '..');
-/** The official bundle schema, read from ../shared (never copied into the repository). */
-const schemaFile = join(repo, '..', 'shared', 'vendor', 'databricks-bundle-schema.json');
+/**
+ * The official bundle schema: $DATABRICKS_BUNDLE_SCHEMA (CI writes it with `databricks bundle schema`),
+ * else ../shared beside the checkout (never copied into the repository). Without either the suite is
+ * skipped, and its title says so.
+ */
+const schemaFile = process.env['DATABRICKS_BUNDLE_SCHEMA'] ?? join(repo, '..', 'shared', 'vendor', 'databricks-bundle-schema.json');
+const haveSchema = existsSync(schemaFile);
 /** Vendor annotation keywords of the schema; declared so ajv keeps strict mode for everything else. */
 const ANNOTATIONS = ['markdownDescription', 'doNotSuggest', 'enumDescriptions', 'deprecationMessage', 'x-databricks-launch-stage'];
 
-describe('the repository bundle against the official Databricks bundle JSON schema', () => {
+describe.skipIf(!haveSchema)(`the repository bundle against the official Databricks bundle JSON schema${haveSchema ? '' : ` (skipped: no schema at ${schemaFile}; set DATABRICKS_BUNDLE_SCHEMA)`}`, () => {
   const ajv = new Ajv({ allErrors: true });
   for (const keyword of ANNOTATIONS) ajv.addKeyword(keyword);
-  const validate = ajv.compile(JSON.parse(readFileSync(schemaFile, 'utf8')) as object);
+  // An empty schema stands in when the suite is skipped (its callbacks never run then).
+  const validate = ajv.compile(haveSchema ? (JSON.parse(readFileSync(schemaFile, 'utf8')) as object) : {});
 
   it.each(['dev', 'staging', 'prod'])('the resolved %s target (jobs and dashboards) validates', async (target) => {
     const bundle = await loadBundle(join(repo, 'databricks', 'bundles'), { target, env: {} });
