@@ -1,3 +1,5 @@
+import type { ExecuteOptions, QueryResult } from '@odoo-ce/warehouse';
+
 /** A Unity Catalog securable the tools ask about (names as the warehouse spells them). */
 export interface SecurableRef {
   readonly catalog: string;
@@ -10,8 +12,13 @@ export type StatementDecision =
   | {
       readonly allowed: true;
       readonly tables: readonly string[];
-      /** The text to run: exactly what the gate parsed (in the engine's spelling). */
+      /** The text to run: exactly what the gate parsed (in the engine's spelling), comments removed. */
       readonly sql: string;
+      /**
+       * Set when the engine cannot run the statement as written (SHOW/DESCRIBE on DuckDB): the
+       * answer, computed without running `sql`.
+       */
+      readonly answer?: (run: ExecuteOptions) => Promise<QueryResult>;
     }
   | { readonly allowed: false; readonly reason: string; readonly tables: readonly string[] };
 
@@ -24,6 +31,8 @@ export interface AccessControl {
   checkStatement(principal: string, sql: string): Promise<StatementDecision>;
   /** Unity Catalog's BROWSE semantics: usage on the containers and any privilege on the object. */
   canSee(principal: string, securable: SecurableRef): Promise<boolean>;
+  /** SELECT on a table (with USE CATALOG and USE SCHEMA): what returning its rows needs. */
+  canRead(principal: string, table: Required<SecurableRef>): Promise<boolean>;
   /** EXECUTE on a Unity Catalog function (`catalog.schema.function`). */
   canExecute(principal: string, functionName: string): Promise<boolean>;
   /** Whether the principal is known to the policy at all. */

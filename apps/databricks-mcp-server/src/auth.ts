@@ -26,11 +26,16 @@ export class TokenMap {
     return [...new Set([...this.#byDigest.values()].map((e) => e.principal))].sort();
   }
 
-  /** The principal a token maps to, or undefined. */
+  /**
+   * The principal a token maps to, or undefined. The digest is compared with every configured
+   * digest by `timingSafeEqual` (no early exit, no hash-map lookup), so the time taken does not
+   * depend on how much of a guess matches.
+   */
   principalFor(token: string): string | undefined {
     const digest = sha256(token);
-    const entry = this.#byDigest.get(digest.toString('hex'));
-    return entry && timingSafeEqual(entry.digest, digest) ? entry.principal : undefined;
+    let found: string | undefined;
+    for (const entry of this.#byDigest.values()) if (timingSafeEqual(entry.digest, digest)) found ??= entry.principal;
+    return found;
   }
 }
 

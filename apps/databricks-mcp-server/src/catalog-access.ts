@@ -1,6 +1,23 @@
-import { CatalogError, declaredSecurables, gateSql, GrantEvaluator, OpsGrantsStore, SqlGrantsStore, type Grant, type Policy, type Securable } from '@odoo-ce/catalog';
+import {
+  CatalogError,
+  declaredSecurables,
+  gateSql,
+  GrantEvaluator,
+  metadataResult,
+  OpsGrantsStore,
+  parseMetadataStatement,
+  securableInLayout,
+  SqlGrantsStore,
+  type Grant,
+  type MetadataStatement,
+  type Namespace,
+  type Policy,
+  type Securable,
+} from '@odoo-ce/catalog';
 import { LAYERS, layoutCatalogNames, type CatalogLayout, type Warehouse } from '@odoo-ce/warehouse';
 import type { AccessControl, SecurableRef, StatementDecision } from './access.js';
+import { McpToolError } from './errors.js';
+
 
 /** Where the grants come from. */
 export type GrantsSource =
@@ -17,6 +34,16 @@ export interface CatalogAccessOptions {
   readonly source: GrantsSource;
   /** How long grants are reused before being read again (default 5 s; a revoke takes effect after at most this). */
   readonly cacheMs?: number;
+  /**
+   * Where 1- and 2-part names resolve: must be what the engine's session resolves them against.
+   * Default: asked once from the session (`current_catalog()`/`current_database()`, `current_schema()`).
+   */
+  readonly namespace?: Namespace;
+}
+
+interface Loaded {
+  readonly evaluator: GrantEvaluator;
+  readonly grants: readonly Grant[];
 }
 
 /**
@@ -27,8 +54,9 @@ export interface CatalogAccessOptions {
 export class CatalogAccess implements AccessControl {
   readonly #options: CatalogAccessOptions;
   readonly #catalogs: readonly string[];
-  #cached: { evaluator: GrantEvaluator; at: number } | undefined;
-  #loading: Promise<GrantEvaluator> | undefined;
+  #cached: { loaded: Loaded; at: number } | undefined;
+  #loading: Promise<Loaded> | undefined;
+  #namespace: Promise<Namespace> | undefined;
 
   constructor(options: CatalogAccessOptions) {
     this.#options = options;
@@ -36,23 +64,64 @@ export class CatalogAccess implements AccessControl {
   }
 
   async checkStatement(principal: string, sql: string): Promise<StatementDecision> {
-    const evaluator = await this.#evaluator();
-    const gate = await gateSql(sql, principal, { evaluator, catalogs: this.#catalogs });
+    const { evaluator, grants } = await this.#loaded();
+    const namespace = await this.namespace();
+    const gate = await gateSql(sql, principal, { evaluator, catalogs: this.#catalogs, namespace });
     if (!gate.allowed) return { allowed: false, reason: gate.reason, tables: [] };
-    // DuckDB runs exactly the text the gate parsed; Databricks gets the original spelling (the
-    // lexical changes are backticks and Spark string escapes, which Databricks needs as written).
-    const runSql = this.#options.warehouse.adapter.dialect === 'duckdb' ? gate.parsedSql : sql;
-    return { allowed: true, tables: gate.tables, sql: runSql };
+    const { warehouse } = this.#options;
+    // One canonical text, comments removed, judged by the gate and run by the engine: DuckDB gets
+    // it in DuckDB spelling (as parsed), Databricks in its own (backticks, Spark string escapes).
+    // The caller's original text never reaches an engine.
+    if (warehouse.adapter.dialect !== 'duckdb') return { allowed: true, tables: gate.tables, sql: gate.canonicalSql };
+    if (gate.kind !== 'SHOW' && gate.kind !== 'DESCRIBE') return { allowed: true, tables: gate.tables, sql: gate.parsedSql };
+    // DuckDB cannot run the Databricks spelling of SHOW/DESCRIBE: answer from information_schema,
+    // filtered to what the caller may see.
+    const statement = parseMetadataStatement(gate.canonicalSql, namespace) as MetadataStatement;
+    return {
+      allowed: true,
+      tables: gate.tables,
+      sql: gate.parsedSql,
+      answer: (run) =>
+        metadataResult(warehouse, statement, {
+          run,
+          visible: (s) => evaluator.check(principal, 'browse', s).allowed,
+          grants: async (securables) => grants.filter((g) => securables.some((s) => s.type === g.securable.type && s.name === g.securable.name)),
+        }).catch((error: unknown) => {
+          // "does not exist" / "not supported on the embedded engine": our own one-line messages.
+          if (error instanceof CatalogError && error.code === 'STATEMENT_REFUSED') {
+            const code = (error.data as { code?: string } | undefined)?.code;
+            throw new McpToolError(code === 'NOT_FOUND' ? 'NOT_FOUND' : 'INVALID_ARGUMENT', error.message, { cause: error });
+          }
+          throw error;
+        }),
+    };
+  }
+
+  /** The namespace 1- and 2-part names resolve against: the option, else the engine session's. */
+  namespace(): Promise<Namespace> {
+    if (this.#options.namespace) return Promise.resolve(this.#options.namespace);
+    this.#namespace ??= this.#sessionNamespace().catch((error: unknown) => {
+      this.#namespace = undefined;
+      throw error;
+    });
+    return this.#namespace;
+  }
+
+  async #sessionNamespace(): Promise<Namespace> {
+    const { warehouse } = this.#options;
+    const sql = warehouse.adapter.dialect === 'duckdb' ? 'SELECT current_database() AS c, current_schema() AS s' : 'SELECT current_catalog() AS c, current_schema() AS s';
+    const { rows } = await warehouse.query<{ c: string; s: string }>(sql);
+    const row = rows[0];
+    if (!row) throw new McpToolError('UNAVAILABLE', 'the warehouse session reported no current catalog and schema');
+    return { catalog: String(row.c).toLowerCase(), schema: String(row.s).toLowerCase() };
   }
 
   async canSee(principal: string, ref: SecurableRef): Promise<boolean> {
-    const securable: Securable =
-      ref.table !== undefined && ref.schema !== undefined
-        ? { type: 'TABLE', name: `${ref.catalog}.${ref.schema}.${ref.table}`.toLowerCase() }
-        : ref.schema !== undefined
-          ? { type: 'SCHEMA', name: `${ref.catalog}.${ref.schema}`.toLowerCase() }
-          : { type: 'CATALOG', name: ref.catalog.toLowerCase() };
-    return this.#check((e) => e.check(principal, 'browse', securable).allowed);
+    return this.#check((e) => e.check(principal, 'browse', toSecurable(ref)).allowed);
+  }
+
+  async canRead(principal: string, ref: Required<SecurableRef>): Promise<boolean> {
+    return this.#check((e) => e.check(principal, 'read', toSecurable(ref)).allowed);
   }
 
   async canExecute(principal: string, functionName: string): Promise<boolean> {
@@ -64,7 +133,7 @@ export class CatalogAccess implements AccessControl {
   }
 
   async #check(fn: (e: GrantEvaluator) => boolean): Promise<boolean> {
-    const evaluator = await this.#evaluator();
+    const { evaluator } = await this.#loaded();
     try {
       return fn(evaluator);
     } catch (error) {
@@ -74,33 +143,43 @@ export class CatalogAccess implements AccessControl {
     }
   }
 
-  async #evaluator(): Promise<GrantEvaluator> {
+  async #loaded(): Promise<Loaded> {
     const ttl = this.#options.cacheMs ?? 5000;
-    if (this.#cached && Date.now() - this.#cached.at < ttl) return this.#cached.evaluator;
+    if (this.#cached && Date.now() - this.#cached.at < ttl) return this.#cached.loaded;
     this.#loading ??= this.#load()
-      .then((evaluator) => {
-        this.#cached = { evaluator, at: Date.now() };
-        return evaluator;
+      .then((loaded) => {
+        this.#cached = { loaded, at: Date.now() };
+        return loaded;
       })
       .finally(() => (this.#loading = undefined));
     return this.#loading;
   }
 
-  async #load(): Promise<GrantEvaluator> {
+  async #load(): Promise<Loaded> {
     const { warehouse, policy, source } = this.#options;
     const layout = warehouse.layout;
     let grants: readonly Grant[];
     if (source === 'ops') grants = await new OpsGrantsStore(warehouse).list();
     else if (source === 'policy') grants = policy.grants.map((g) => ({ ...g, securable: physicalSecurable(g.securable, layout) }));
     else grants = await new SqlGrantsStore(warehouse).list(declaredSecurables(policy.catalogs).map((s) => physicalSecurable(s, layout)));
-    return new GrantEvaluator(policy.principals, grants);
+    return { evaluator: new GrantEvaluator(policy.principals, grants), grants };
   }
 }
 
-/** `gold.finance.t` (layer names, as in the policy) → `dev_gold.finance.t` on a prefixed target. */
+function toSecurable(ref: SecurableRef): Securable {
+  return ref.table !== undefined && ref.schema !== undefined
+    ? { type: 'TABLE', name: `${ref.catalog}.${ref.schema}.${ref.table}`.toLowerCase() }
+    : ref.schema !== undefined
+      ? { type: 'SCHEMA', name: `${ref.catalog}.${ref.schema}`.toLowerCase() }
+      : { type: 'CATALOG', name: ref.catalog.toLowerCase() };
+}
+
+/**
+ * `gold.finance.t` (layer names, as in the policy) → `dev_gold.finance.t`, and `ops.ops` → the
+ * layout's ops catalog and schema: the catalog lib's {@link securableInLayout}, lower-cased as
+ * the evaluator compares names.
+ */
 export function physicalSecurable(securable: Securable, layout: CatalogLayout): Securable {
-  if (securable.type === 'METASTORE') return securable;
-  const [first, ...rest] = securable.name.split('.');
-  const catalog = (LAYERS as readonly string[]).includes(first as string) ? layout.catalogs[first as (typeof LAYERS)[number]] : first === 'ops' ? layout.ops.catalog : (first as string);
-  return { type: securable.type, name: [catalog, ...rest].join('.').toLowerCase() };
+  const mapped = securableInLayout(securable, layout);
+  return mapped.type === 'METASTORE' ? mapped : { type: mapped.type, name: mapped.name.toLowerCase() };
 }

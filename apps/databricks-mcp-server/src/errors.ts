@@ -56,7 +56,8 @@ function firstLine(message: string): string {
  */
 export function engineMessage(message: string): string {
   const line = firstLine(message)
-    .replace(/^[^\s:]+\.sql:\d+ \(statement \d+ of \d+\):\s*/, '')
+    // Script positions name files on the server (`/srv/…/fail.sql:1 (statement 1 of 1):`), wherever they appear.
+    .replace(/(^|\s)[^\s:]+\.sql:\d+ \(statement \d+ of \d+\):\s*/g, '$1')
     .replace(/^(Error|DBSQLError|HiveServer2Error|OperationStateError)[:\s]+/i, '')
     .replace(/\s+at\s+\S+:\d+:\d+.*$/, '');
   return line.length > 300 ? `${line.slice(0, 297)}...` : line;

@@ -7,6 +7,7 @@ import { startJobsApiStandIn, type JobsApiStandIn } from '@odoo-ce/bundle/testin
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerContext } from './context.js';
 import { DatabricksJobs } from './jobs.js';
+import { scopedIdempotencyToken } from './tools/jobs.js';
 import { buildServer } from './server.js';
 import { openFixture, type Fixture } from './testing/fixture.js';
 
@@ -18,7 +19,7 @@ let client: Client;
 async function connect(jobsApi: JobsApiClient): Promise<Client> {
   const ctx: ServerContext = { ...fx.ctx, jobs: new DatabricksJobs(jobsApi, () => loadBundle(join(fx.bundleDir))) };
   const [c, s] = InMemoryTransport.createLinkedPair();
-  await buildServer(ctx, 'odoo-ce-mcp').connect(s);
+  await buildServer(ctx, 'odoo-ce-mcp', { jobPrincipals: ['odoo-ce-mcp'] }).connect(s);
   const mcp = new Client({ name: 'jobs-spec', version: '1' });
   await mcp.connect(c);
   return mcp;
@@ -48,7 +49,7 @@ describe('run_job / get_run on a Databricks target (Jobs API 2.2 stand-in)', () 
     expect(run.tasks.map((t) => t.task)).toEqual(['build', 'summarize']);
     const runNows = api.requests.filter((r) => r.path === '/api/2.2/jobs/run-now');
     expect(runNows).toHaveLength(2);
-    expect(runNows.every((r) => JSON.stringify(r.body) === JSON.stringify({ job_id: 77, job_parameters: { label: 'agent' }, idempotency_token: 'agent-42' }))).toBe(true);
+    expect(runNows.every((r) => JSON.stringify(r.body) === JSON.stringify({ job_id: 77, job_parameters: { label: 'agent' }, idempotency_token: scopedIdempotencyToken('odoo-ce-mcp', 'agent-42') }))).toBe(true);
 
     const again = await call(client, 'run_job', { job: 'refresh', parameters: { label: 'agent' }, idempotency_token: 'agent-42' });
     expect((again.structuredContent as { run_id: string }).run_id).toBe(run.run_id);

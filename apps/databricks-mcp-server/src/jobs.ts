@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { findJobRun, JobsApiError, listTaskRuns, runJob, type Bundle, type JobsApiClient, type JobRun, type RunJobOptions } from '@odoo-ce/bundle';
-import { errorMessage, type Logger } from '@odoo-ce/common';
+import { errorMessage, isPlatformError, type Logger } from '@odoo-ce/common';
 import type { Warehouse } from '@odoo-ce/warehouse';
 import { engineMessage, McpToolError } from './errors.js';
 
@@ -38,6 +38,60 @@ const LOCAL_STATE: Record<string, { state: string; result: string | null }> = {
   upstream_failed: { state: 'TERMINATED', result: 'UPSTREAM_FAILED' },
 };
 
+/** Bounds of the idempotency-token memory of {@link LocalJobs}. */
+export interface IdempotencyTokenOptions {
+  /** How long a token returns its run (default 1 h). */
+  readonly ttlMs?: number;
+  /** How many tokens are remembered; the oldest is forgotten first (default 1000). */
+  readonly max?: number;
+  readonly now?: () => number;
+}
+
+/** token → run id, expiring after a TTL and bounded in size (oldest first), so memory cannot grow without end. */
+export class IdempotencyTokens {
+  readonly #map = new Map<string, { runId: string; at: number }>();
+  readonly #ttlMs: number;
+  readonly #max: number;
+  readonly #now: () => number;
+
+  constructor(options: IdempotencyTokenOptions = {}) {
+    this.#ttlMs = options.ttlMs ?? 3_600_000;
+    this.#max = options.max ?? 1000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get(token: string): string | undefined {
+    const entry = this.#map.get(token);
+    if (!entry) return undefined;
+    if (this.#now() - entry.at >= this.#ttlMs) {
+      this.#map.delete(token);
+      return undefined;
+    }
+    return entry.runId;
+  }
+
+  set(token: string, runId: string): void {
+    this.#map.delete(token);
+    this.#map.set(token, { runId, at: this.#now() });
+    while (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value as string);
+  }
+
+  delete(token: string): void {
+    this.#map.delete(token);
+  }
+
+  get size(): number {
+    return this.#map.size;
+  }
+}
+
+/** A runner failure for the agent: our own typed errors' first line, engine text cut by {@link engineMessage}, SQL never. */
+function failureMessage(failure: unknown): string {
+  if (!isPlatformError(failure)) return 'the runner failed before the job started (details in the server log)';
+  const line = engineMessage(errorMessage(failure));
+  return /\b(SELECT|INSERT|CREATE|UPDATE|DELETE|MERGE|FROM)\b/i.test(line) ? 'the runner failed before the job started (details in the server log)' : line;
+}
+
 function unknownJob(job: string, keys: readonly string[]): McpToolError {
   return new McpToolError('NOT_FOUND', `job ${JSON.stringify(job)} is not defined in the bundle; expected one of ${keys.join(', ') || '(none)'}`);
 }
@@ -51,13 +105,15 @@ export class LocalJobs implements JobsBackend {
   readonly kind = 'local';
   readonly #abort = new AbortController();
   readonly #active = new Map<string, Promise<unknown>>();
-  readonly #byToken = new Map<string, string>();
+  readonly #byToken: IdempotencyTokens;
 
   constructor(
     private readonly warehouse: Warehouse,
     private readonly bundle: () => Promise<Bundle>,
-    private readonly options: { readonly target: string; readonly logger: Logger; readonly afterTask?: RunJobOptions['afterTask'] },
-  ) {}
+    private readonly options: { readonly target: string; readonly logger: Logger; readonly afterTask?: RunJobOptions['afterTask']; readonly tokens?: IdempotencyTokenOptions },
+  ) {
+    this.#byToken = new IdempotencyTokens(options.tokens);
+  }
 
   async jobKeys(): Promise<string[]> {
     return Object.keys((await this.bundle()).jobs).sort();
@@ -98,7 +154,8 @@ export class LocalJobs implements JobsBackend {
     if (failure !== undefined) {
       if (idempotencyToken) this.#byToken.delete(idempotencyToken);
       // The runner refused the job before starting it (a task it cannot run locally, bad params).
-      throw new McpToolError('INVALID_ARGUMENT', `job ${job} cannot run on this target: ${errorMessage(failure)}`, { cause: failure });
+      // Its message may quote SQL or driver text: one sanitised line, the detail in the server log.
+      throw new McpToolError('INVALID_ARGUMENT', `job ${job} cannot run on this target: ${failureMessage(failure)}`, { cause: failure });
     }
     return this.get(runId);
   }
@@ -187,7 +244,7 @@ export class DatabricksJobs implements JobsBackend {
     } catch (error) {
       if (!(error instanceof JobsApiError)) throw error;
       if (error.code === 'NOT_FOUND' || error.code === 'JOB_NOT_FOUND') throw new McpToolError('NOT_FOUND', error.code === 'NOT_FOUND' ? 'the job or run does not exist in the workspace' : error.message, { cause: error });
-      if (error.code === 'INVALID_REQUEST') throw new McpToolError('INVALID_ARGUMENT', error.message.replace(/^[A-Z]+ \S+: /, ''), { cause: error });
+      if (error.code === 'INVALID_REQUEST') throw new McpToolError('INVALID_ARGUMENT', engineMessage(error.message.replace(/^[A-Z]+ \S+: /, '')), { cause: error });
       throw new McpToolError('UNAVAILABLE', `the Databricks Jobs API is not available (${error.code})`, { cause: error });
     }
   }
@@ -202,13 +259,18 @@ function view(job: string, run: JobRun): RunView {
     result: run.state?.result_state ?? null,
     started_at: iso(run.start_time),
     ended_at: iso(run.end_time),
-    message: run.status?.termination_details?.message || run.state?.state_message || null,
+    message: oneLine(run.status?.termination_details?.message || run.state?.state_message),
     tasks: (run.tasks ?? []).map((t) => ({
       task: t.task_key,
       state: t.status?.state ?? t.state?.life_cycle_state ?? 'PENDING',
       result: t.state?.result_state ?? null,
-      message: t.state?.state_message || null,
+      message: oneLine(t.state?.state_message),
     })),
     ...(run.run_page_url ? { url: run.run_page_url } : {}),
   };
+}
+
+/** A Jobs API message for the agent: one line, engine prefixes and excerpts dropped. */
+function oneLine(message: string | undefined): string | null {
+  return message ? engineMessage(message) : null;
 }

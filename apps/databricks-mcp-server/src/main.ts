@@ -62,7 +62,7 @@ export function buildProgram(stderr: (text: string) => void, stdout: (text: stri
     .option('--max-rows <n>', 'rows per execute_sql page (default 100)', positiveInt('--max-rows'))
     .option('--timeout-ms <n>', 'default statement timeout in ms (default 30000)', positiveInt('--timeout-ms'))
     .option('--rate-limit <rate>', 'calls per principal, e.g. 120/min,burst=20', '120/min,burst=30')
-    .option('--job-principals <names>', 'principals allowed to call run_job, comma-separated (default: every principal)', list)
+    .option('--job-principals <names>', 'principals allowed to call run_job and get_run, comma-separated (default: nobody; jobs write tables)', list)
     .option('--allowed-hosts <names>', 'HTTP: Host header values accepted when binding a non-loopback interface', list)
     .option('--insecure-no-auth', 'HTTP on loopback only: no bearer token, every session is --principal (protocol tests only)')
     .addHelpText(

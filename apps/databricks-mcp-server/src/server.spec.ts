@@ -10,6 +10,8 @@ import { buildServer, type BuildServerOptions } from './server.js';
 import { openFixture, type Fixture } from './testing/fixture.js';
 
 let fx: Fixture;
+/** run_job/get_run are closed by default: these tests name the principal allowed to use them. */
+const JOBS: BuildServerOptions = { jobPrincipals: ['odoo-ce-mcp'] };
 const clients: Client[] = [];
 
 async function connect(principal: string, ctx: ServerContext = fx.ctx, options: BuildServerOptions = {}): Promise<Client> {
@@ -230,7 +232,7 @@ describe('run_job and get_run (local runner)', () => {
   }
 
   it('starts a job, returns at once, and get_run follows it to SUCCESS', async () => {
-    const mcp = await connect('odoo-ce-mcp');
+    const mcp = await connect('odoo-ce-mcp', fx.ctx, JOBS);
     const started = data<{ run_id: string; job: string; state: string }>(await call(mcp, 'run_job', { job: 'refresh', parameters: { label: 'from-agent' } }));
     expect(started.job).toBe('refresh');
     expect(['RUNNING', 'TERMINATED']).toContain(started.state);
@@ -245,7 +247,7 @@ describe('run_job and get_run (local runner)', () => {
   });
 
   it('returns the same run for the same idempotency token', async () => {
-    const mcp = await connect('odoo-ce-mcp');
+    const mcp = await connect('odoo-ce-mcp', fx.ctx, JOBS);
     const a = data<{ run_id: string }>(await call(mcp, 'run_job', { job: 'refresh', idempotency_token: 'tok-1' }));
     const b = data<{ run_id: string }>(await call(mcp, 'run_job', { job: 'refresh', idempotency_token: 'tok-1' }));
     expect(b.run_id).toBe(a.run_id);
@@ -253,7 +255,7 @@ describe('run_job and get_run (local runner)', () => {
   });
 
   it('reports a failed run with a one-line message', async () => {
-    const mcp = await connect('odoo-ce-mcp');
+    const mcp = await connect('odoo-ce-mcp', fx.ctx, JOBS);
     const started = data<{ run_id: string }>(await call(mcp, 'run_job', { job: 'broken' }));
     const done = await waitTerminated(mcp, started.run_id);
     expect(done.result).toBe('FAILED');
@@ -262,7 +264,7 @@ describe('run_job and get_run (local runner)', () => {
   });
 
   it('says which jobs exist, refuses principals not allowed to run jobs, and NOT_FOUND for unknown runs', async () => {
-    const mcp = await connect('odoo-ce-mcp');
+    const mcp = await connect('odoo-ce-mcp', fx.ctx, JOBS);
     expect(text(await call(mcp, 'run_job', { job: 'nope' }))).toBe('[NOT_FOUND] job "nope" is not defined in the bundle; expected one of broken, refresh');
     expect(text(await call(mcp, 'get_run', { run_id: 'no-such-run' }))).toBe('[NOT_FOUND] run "no-such-run" does not exist on this target');
     const restricted = await connect('odoo-ce-n8n', fx.ctx, { jobPrincipals: ['odoo-ce-cicd'] });
@@ -275,7 +277,7 @@ describe('predict', () => {
     const mcp = await connect('odoo-ce-mcp');
     const r = await call(mcp, 'predict', { kind: 'forecast', series: 'ewt:RIM', months: 3 });
     expect(r.isError).toBe(true);
-    expect(text(r)).toMatch(/^\[NOT_FOUND\] no model registered/);
+    expect(text(r)).toBe('[NOT_FOUND] no model registered: no forecast model is in production on this target');
   });
 
   it('checks EXECUTE on the forecast function before anything else', async () => {

@@ -12,7 +12,7 @@ export const SERVER_NAME = 'databricks-mcp-server';
 export const SERVER_VERSION = '0.1.0';
 
 export interface BuildServerOptions {
-  /** Principals allowed to call run_job (default: every principal). */
+  /** Principals allowed to call run_job and get_run (default: none — jobs are closed unless the operator names principals). */
   readonly jobPrincipals?: readonly string[];
 }
 

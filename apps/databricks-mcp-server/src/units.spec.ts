@@ -100,4 +100,11 @@ describe('values and names', () => {
     expect(physicalSecurable({ type: 'METASTORE', name: '' }, layout)).toEqual({ type: 'METASTORE', name: '' });
     expect(physicalSecurable({ type: 'SCHEMA', name: 'main.default' }, layout)).toEqual({ type: 'SCHEMA', name: 'main.default' });
   });
+
+  it('maps the ops schema too (ops.ops → the layout ops catalog and schema)', () => {
+    const layout = { catalogs: { bronze: 'b', silver: 's', gold: 'g', platinum: 'p', sandbox: 'x' }, ops: { catalog: 'dev_ops', schema: 'Platform_Ops' } };
+    expect(physicalSecurable({ type: 'SCHEMA', name: 'ops.ops' }, layout)).toEqual({ type: 'SCHEMA', name: 'dev_ops.platform_ops' });
+    expect(physicalSecurable({ type: 'TABLE', name: 'ops.ops.grants' }, layout)).toEqual({ type: 'TABLE', name: 'dev_ops.platform_ops.grants' });
+    expect(physicalSecurable({ type: 'SCHEMA', name: 'ops.other' }, layout)).toEqual({ type: 'SCHEMA', name: 'dev_ops.other' });
+  });
 });

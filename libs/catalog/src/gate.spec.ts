@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GrantEvaluator } from './evaluator.js';
-import { gateSql, type GateResult } from './gate.js';
+import { FORBIDDEN_FUNCTIONS, gateSql, type GateResult } from './gate.js';
 import { loadPolicy } from './policy.js';
 import { SqlParser } from './sql-parser.js';
 import { REPO_POLICY_DIR } from './repo-policy.js';
@@ -192,6 +192,74 @@ describe('gateSql refuses', () => {
     expect((await refused('SHOW TABLES LIKE "x%"')).code).toBe('UNPARSEABLE');
     expect((await refused('   -- nothing\n')).code).toBe('EMPTY');
     expect((await refused('SELECT 1', 'mallory')).code).toBe('UNKNOWN_PRINCIPAL');
+  });
+});
+
+describe('gateSql and comments: one canonical text for the gate and the engine', () => {
+  it('a -- comment ends at CR as in DuckDB and Spark: the hidden FROM is seen and checked', async () => {
+    const sql = "SELECT 1 AS x --\r, 'a\\', ' FROM silver.finance.u --'";
+    expect(await refused(sql)).toMatchObject({ code: 'NO_PRIVILEGE', reason: expect.stringContaining('silver.finance.u') });
+    // With a grant the statement passes, and what the engine gets has no comment left.
+    const admin = await gate(sql, 'databricks_admins');
+    expect(admin).toMatchObject({ allowed: true, tables: ['silver.finance.u'] });
+    if (admin.allowed) {
+      expect(admin.canonicalSql).toBe("SELECT 1 AS x  \r, 'a\\', ' FROM silver.finance.u  ");
+      expect(admin.canonicalSql).not.toContain('--');
+    }
+  });
+
+  it.each([
+    ['LF', 'SELECT * -- \\\n, \'\nFROM silver.finance.moves\n-- \' AS y'],
+    ['CRLF', 'SELECT * -- \\\r\n, \'\r\nFROM silver.finance.moves\r\n-- \' AS y'],
+    ['at the end', 'SELECT 1 -- \\'],
+  ])('a -- comment ending in a backslash (Spark continues it onto the next line) is refused: %s', async (_k, sql) => {
+    expect(await refused(sql, 'databricks_admins')).toMatchObject({ code: 'UNPARSEABLE', reason: expect.stringContaining('backslash') });
+  });
+
+  it('block and line comments become single spaces in both spellings', async () => {
+    const result = await gate("SELECT /* a /* b */ c */ `period` -- x\nFROM gold.finance.bir_monthly WHERE period <> 'it\\'s'");
+    expect(result).toMatchObject({
+      allowed: true,
+      canonicalSql: "SELECT   `period`  \nFROM gold.finance.bir_monthly WHERE period <> 'it\\'s'",
+      parsedSql: 'SELECT   "period"  \nFROM gold.finance.bir_monthly WHERE period <> \'it\'\'s\'',
+    });
+  });
+});
+
+describe('gateSql refuses denylisted functions (secrets, network, paid services, JVM, host)', () => {
+  it.each([...FORBIDDEN_FUNCTIONS])('%s', async (fn) => {
+    const result = await refused(`SELECT ${fn}('s', 'k')`, 'databricks_admins');
+    expect(result.code).toBe('FORBIDDEN_FUNCTION');
+    expect(result.reason).toContain(`${fn}()`);
+  });
+
+  it.each(['ai_query', 'ai_generate_text', 'AI_Summarize'])('the ai_ prefix: %s', async (fn) => {
+    expect((await refused(`SELECT ${fn}('endpoint', 'hello')`, 'databricks_admins')).code).toBe('FORBIDDEN_FUNCTION');
+  });
+
+  it('as table functions and nested in queries', async () => {
+    expect((await refused("SELECT * FROM read_files('s3://b/x')", 'databricks_admins')).code).toBe('FORBIDDEN_FUNCTION');
+    expect((await refused("SELECT * FROM gold.finance.bir_monthly WHERE period = (SELECT secret('s', 'k'))", 'databricks_admins')).code).toBe('FORBIDDEN_FUNCTION');
+  });
+
+  it('any denylisted name in any casing and qualification (fast-check)', async () => {
+    const names = [...FORBIDDEN_FUNCTIONS, 'ai_query', 'ai_forecast'];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...names),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 12 }),
+        fc.constantFrom('', 'system.builtin.', 'builtin.', 'gold.finance.', 'main.', '`system`.`builtin`.', 'x.'),
+        fc.constantFrom('', '`'),
+        fc.boolean(),
+        async (name, flips, qualifier, tick, asTable) => {
+          const cased = [...name].map((c, i) => (flips[i % flips.length] ? c.toUpperCase() : c)).join('');
+          const call = `${qualifier}${tick}${cased}${tick}('a', 'b')`;
+          const result = await gateSql(asTable ? `SELECT * FROM ${call}` : `SELECT ${call}`, 'databricks_admins', { evaluator, parser, namespace: { catalog: 'gold', schema: 'finance' } });
+          expect(result, call).toMatchObject({ allowed: false, code: 'FORBIDDEN_FUNCTION' });
+        },
+      ),
+      { numRuns: 200, seed: 5 },
+    );
   });
 });
 

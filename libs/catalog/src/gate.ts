@@ -3,7 +3,7 @@ import { describeMissing, type GrantEvaluator, type MissingPrivilege } from './e
 import { parseMetadataStatement, type Namespace } from './grant-sql.js';
 import { describeSecurable, type Securable } from './model.js';
 import { sharedSqlParser, type SqlParser } from './sql-parser.js';
-import { codeTokens, toDuckDbSpelling, tokenize } from './sql-lexer.js';
+import { canonicalSql, codeTokens, toDuckDbSpelling, tokenize } from './sql-lexer.js';
 
 /** Statement kinds the gate lets through. */
 export type GateKind = 'SELECT' | 'WITH' | 'VALUES' | 'DESCRIBE' | 'SHOW';
@@ -30,8 +30,14 @@ export interface GateAllowed {
   readonly functions: readonly string[];
   /** What the statement is about when it is DESCRIBE/SHOW. */
   readonly securable?: Securable;
-  /** The statement in DuckDB spelling (backticks → double quotes) exactly as it was parsed. */
+  /** The statement in DuckDB spelling (backticks → double quotes), comments removed, exactly as it was parsed: what DuckDB runs. */
   readonly parsedSql: string;
+  /**
+   * The same statement in the original (Databricks) spelling with every comment replaced by one
+   * space: what a Databricks warehouse runs. Never send the caller's original text, whose comments
+   * an engine might read differently from the gate.
+   */
+  readonly canonicalSql: string;
 }
 
 export interface GateRefusal {
@@ -64,8 +70,51 @@ export interface GateOptions {
  */
 export const SAFE_TABLE_FUNCTIONS: ReadonlySet<string> = new Set(['range', 'generate_series', 'unnest']);
 
-/** Built-in scalar functions with side effects or that read the host: refused. */
-export const FORBIDDEN_FUNCTIONS: ReadonlySet<string> = new Set(['nextval', 'currval', 'setseed', 'current_setting', 'getenv', 'getvariable', 'set_variable']);
+/**
+ * Functions refused by name, whatever their casing or qualification (`secret`, `SYSTEM.BUILTIN.Secret`,
+ * `x.y.secret`): the one place the denylist lives. Each entry has its own test in gate.spec.ts.
+ * - DuckDB: side effects or host reads — sequences, the random seed, settings, environment, variables.
+ * - Databricks: secrets (`secret`, `try_secret`, `list_secrets`), network and paid services
+ *   (`http_request`, `vector_search`, `remote_query`, `ai_*`), the JVM (`reflect`, `try_reflect`,
+ *   `java_method`), files and streams outside Unity Catalog grants (`read_files`, `read_kafka`,
+ *   `read_kinesis`, `read_pubsub`, `read_pulsar`, `read_statestore`, `read_state_metadata`,
+ *   `cloud_files_state`).
+ */
+export const FORBIDDEN_FUNCTIONS: ReadonlySet<string> = new Set([
+  'nextval',
+  'currval',
+  'setseed',
+  'current_setting',
+  'getenv',
+  'getvariable',
+  'set_variable',
+  'secret',
+  'try_secret',
+  'list_secrets',
+  'http_request',
+  'vector_search',
+  'remote_query',
+  'reflect',
+  'try_reflect',
+  'java_method',
+  'read_files',
+  'read_kafka',
+  'read_kinesis',
+  'read_pubsub',
+  'read_pulsar',
+  'read_statestore',
+  'read_state_metadata',
+  'cloud_files_state',
+]);
+
+/** Name prefixes refused like {@link FORBIDDEN_FUNCTIONS}: `ai_query`, `ai_generate_text`, … call paid model endpoints. */
+export const FORBIDDEN_FUNCTION_PREFIXES: readonly string[] = ['ai_'];
+
+/** True when a function (last part of its name, any casing) is on the denylist. */
+export function isForbiddenFunction(name: string): boolean {
+  const lower = name.toLowerCase();
+  return FORBIDDEN_FUNCTIONS.has(lower) || FORBIDDEN_FUNCTION_PREFIXES.some((p) => lower.startsWith(p));
+}
 
 const DEFAULT_CATALOGS = ['bronze', 'silver', 'gold', 'platinum', 'sandbox', 'ops'];
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -87,7 +136,7 @@ const refuse = (code: GateRefusalCode, reason: string, missing?: readonly Missin
  * Catalog functions against EXECUTE. DESCRIBE/SHOW go through a strict separate reader. Anything
  * the gate cannot read is refused.
  */
-export async function gateSql(sql: string, principal: string, options: GateOptions): Promise<GateResult> {
+export async function gateSql(rawSql: string, principal: string, options: GateOptions): Promise<GateResult> {
   const ns = options.namespace ?? { catalog: 'main', schema: 'default' };
   const { evaluator } = options;
   try {
@@ -97,6 +146,9 @@ export async function gateSql(sql: string, principal: string, options: GateOptio
     throw error;
   }
 
+  const canonical = canonicalSql(rawSql);
+  if (!canonical.ok) return refuse('UNPARSEABLE', canonical.reason);
+  const sql = canonical.sql;
   const tokens = codeTokens(sql);
   if (tokens.length === 0 || (tokens.length === 1 && tokens[0]?.value === ';')) return refuse('EMPTY', 'the statement is empty');
   const semicolon = tokens.findIndex((t) => t.kind === 'punct' && t.value === ';');
@@ -121,6 +173,8 @@ export async function gateSql(sql: string, principal: string, options: GateOptio
   const refs: References = { tables: [], functions: [], tableFunctions: [], show: false };
   walk(outcome.statements[0], new Set(), refs);
   if (refs.show) return refuse('NOT_READ_ONLY', 'DESCRIBE/SHOW/SUMMARIZE may only be used as a statement of their own');
+  const denied = [...refs.tableFunctions, ...refs.functions.map((parts) => parts[parts.length - 1] as string)].find(isForbiddenFunction);
+  if (denied !== undefined) return refuse('FORBIDDEN_FUNCTION', `function ${denied.toLowerCase()}() is not allowed (secrets, network, paid services, host and session state are out of reach)`);
   const badTf = refs.tableFunctions.find((f) => !SAFE_TABLE_FUNCTIONS.has(f));
   if (badTf) return refuse('FORBIDDEN_TABLE_FUNCTION', `table function ${badTf}() is not allowed (allowed: ${[...SAFE_TABLE_FUNCTIONS].join(', ')}); files and network are out of reach`);
 
@@ -136,11 +190,7 @@ export async function gateSql(sql: string, principal: string, options: GateOptio
   }
   const functions = new Set<string>();
   for (const parts of refs.functions) {
-    const name = (parts[parts.length - 1] as string).toLowerCase();
-    if (isBuiltin(parts)) {
-      if (FORBIDDEN_FUNCTIONS.has(name)) return refuse('FORBIDDEN_FUNCTION', `function ${name}() is not allowed`);
-      continue;
-    }
+    if (isBuiltin(parts)) continue;
     const bad = parts.find((p) => !PLAIN_NAME.test(p));
     if (bad !== undefined) return refuse('INVALID_NAME', `"${parts.join('.')}" is not a function name`);
     functions.add(qualify(parts, ns));
@@ -151,7 +201,7 @@ export async function gateSql(sql: string, principal: string, options: GateOptio
   for (const f of functions) missing.push(...evaluator.check(principal, 'execute', { type: 'FUNCTION', name: f }).missing);
   const unique = dedupeMissing(missing);
   if (unique.length > 0) return refuse('NO_PRIVILEGE', `${principal} lacks ${describeMissing(unique)}`, unique);
-  return { allowed: true, kind, tables: [...tables].sort(), functions: [...functions].sort(), parsedSql };
+  return { allowed: true, kind, tables: [...tables].sort(), functions: [...functions].sort(), parsedSql, canonicalSql: sql };
 }
 
 function metadataPath(sql: string, principal: string, ns: Namespace, evaluator: GrantEvaluator): GateResult {
@@ -159,7 +209,7 @@ function metadataPath(sql: string, principal: string, ns: Namespace, evaluator: 
   if (!statement) {
     return refuse('UNPARSEABLE', 'only DESCRIBE [TABLE|SCHEMA|CATALOG|FUNCTION] name, SHOW CATALOGS, SHOW SCHEMAS [IN c], SHOW TABLES [IN c.s] and SHOW GRANTS … ON … are allowed');
   }
-  const base = { allowed: true as const, tables: [] as string[], functions: [] as string[], parsedSql: toDuckDbSpelling(sql) };
+  const base = { allowed: true as const, tables: [] as string[], functions: [] as string[], parsedSql: toDuckDbSpelling(sql), canonicalSql: sql };
   let target: Securable | undefined;
   if (statement.kind === 'DESCRIBE' || statement.kind === 'SHOW GRANTS') target = statement.securable;
   else if (statement.kind === 'SHOW' && statement.what === 'SCHEMAS') target = { type: 'CATALOG', name: statement.catalog };

@@ -1,10 +1,10 @@
-import { compiledQuery, type QueryResult, type Row, type Warehouse } from '@odoo-ce/warehouse';
+import { compiledQuery, type ExecuteOptions, type QueryResult, type Row, type Warehouse } from '@odoo-ce/warehouse';
 import { CatalogError } from './errors.js';
 import { GrantEvaluator } from './evaluator.js';
 import { gateSql, type GateAllowed, type GateOptions } from './gate.js';
 import { parseMetadataStatement, type MetadataStatement } from './grant-sql.js';
 import { SHOW_GRANTS_COLUMNS, showGrantsRows } from './grants-handler.js';
-import { ancestors, type Principal, type Securable } from './model.js';
+import { ancestors, type Grant, type Principal, type Securable } from './model.js';
 import { OpsGrantsStore } from './stores.js';
 
 export interface GovernedQueryOptions extends Omit<GateOptions, 'evaluator'> {
@@ -39,33 +39,62 @@ export async function governedQuery<R = Row>(
     ...(options.parser ? { parser: options.parser } : {}),
   });
   if (!gate.allowed) throw new CatalogError('STATEMENT_REFUSED', gate.reason, { data: { code: gate.code, principal } });
-  const run = { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
+  const run: ExecuteOptions = { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) };
   if (gate.kind === 'SHOW' || gate.kind === 'DESCRIBE') {
-    const statement = parseMetadataStatement(sql, namespace) as MetadataStatement;
-    const result = await metadata(warehouse, statement, run, (s) => evaluator.privilegesOn(principal, s).size > 0, store);
+    const statement = parseMetadataStatement(gate.canonicalSql, namespace) as MetadataStatement;
+    const result = await metadataResult(warehouse, statement, { run, visible: (s) => evaluator.privilegesOn(principal, s).size > 0, grants: (s) => store.list(s) });
     return { ...(result as QueryResult<R>), gate };
   }
   const result = await warehouse.query<R>(gate.parsedSql, run);
   return { ...result, gate };
 }
 
-async function metadata(
-  warehouse: Warehouse,
-  statement: MetadataStatement,
-  run: { timeoutMs?: number },
-  visible: (s: Securable) => boolean,
-  store: OpsGrantsStore,
-): Promise<QueryResult> {
+/** What {@link metadataResult} needs besides the statement. */
+export interface MetadataSources {
+  /** Passed to every query (timeout, cancel signal). */
+  readonly run: ExecuteOptions;
+  /** Whether the caller may see a securable: what is not visible is left out, as if absent. */
+  readonly visible: (s: Securable) => boolean;
+  /** Grants on the given securables, for SHOW GRANTS. */
+  readonly grants: (securables: readonly Securable[]) => Promise<readonly Grant[]>;
+}
+
+/**
+ * The embedded engine's answers to the Databricks metadata statements it cannot run as written
+ * (`SHOW CATALOGS` would be read by DuckDB as a table name): DESCRIBE TABLE runs DuckDB's DESCRIBE,
+ * DESCRIBE SCHEMA/CATALOG and SHOW CATALOGS/SCHEMAS/TABLES read information_schema and answer in
+ * Databricks' column names, SHOW GRANTS reads `sources.grants`. Call it only for a statement the
+ * gate allowed (`parseMetadataStatement` of `gate.canonicalSql`).
+ */
+export async function metadataResult(warehouse: Warehouse, statement: MetadataStatement, sources: MetadataSources): Promise<QueryResult> {
+  const { run, visible } = sources;
   const strings = (names: readonly string[]) => names.map((name) => ({ name, type: 'VARCHAR' }));
   switch (statement.kind) {
     case 'DESCRIBE': {
-      if (statement.securable.type !== 'TABLE') {
-        throw new CatalogError('STATEMENT_REFUSED', `DESCRIBE ${statement.securable.type} is not supported on the embedded engine`, { data: { code: 'NOT_SUPPORTED' } });
+      const { type, name } = statement.securable;
+      if (type === 'TABLE') return warehouse.query(`DESCRIBE ${warehouse.adapter.quoteQualified(name.split('.'))}`, run);
+      const [catalog, schema] = name.split('.') as [string, string | undefined];
+      const { rows } = await warehouse.query<{ n: number }>(
+        schema === undefined
+          ? compiledQuery('SELECT count(*)::INTEGER AS n FROM information_schema.schemata WHERE catalog_name = :c', { c: catalog })
+          : compiledQuery('SELECT count(*)::INTEGER AS n FROM information_schema.schemata WHERE catalog_name = :c AND schema_name = :s', { c: catalog, s: schema }),
+        run,
+      );
+      if (type === 'FUNCTION' || !rows[0]?.n || !visible(statement.securable)) {
+        const what = type === 'FUNCTION' ? 'DESCRIBE FUNCTION is not supported on the embedded engine' : `${type} ${name} does not exist`;
+        throw new CatalogError('STATEMENT_REFUSED', what, { data: { code: type === 'FUNCTION' ? 'NOT_SUPPORTED' : 'NOT_FOUND' } });
       }
-      return warehouse.query(`DESCRIBE ${warehouse.adapter.quoteQualified(statement.securable.name.split('.'))}`, run);
+      if (schema === undefined) return { columns: strings(['info_name', 'info_value']), rows: [{ info_name: 'Catalog Name', info_value: catalog }] };
+      return {
+        columns: strings(['database_description_item', 'database_description_value']),
+        rows: [
+          { database_description_item: 'Catalog Name', database_description_value: catalog },
+          { database_description_item: 'Namespace Name', database_description_value: schema },
+        ],
+      };
     }
     case 'SHOW GRANTS': {
-      const grants = await store.list([statement.securable, ...ancestors(statement.securable)]);
+      const grants = await sources.grants([statement.securable, ...ancestors(statement.securable)]);
       const rows = showGrantsRows(grants, statement.principal).map((r) => Object.fromEntries(SHOW_GRANTS_COLUMNS.map((c, i) => [c, r[i]])));
       return { columns: strings(SHOW_GRANTS_COLUMNS), rows };
     }

@@ -36,7 +36,9 @@ export { GRANTS_TABLE, MemoryGrantsStore, OpsGrantsStore, SqlGrantsStore, syncGr
 export { parseGrantStatement, parseMetadataStatement, resolveName, type GrantStatement, type MetadataStatement, type Namespace } from './grant-sql.js';
 export { grantsStatementHandler, SHOW_GRANTS_COLUMNS, showGrantsRows, type InterceptedResult, type StatementHandler } from './grants-handler.js';
 export {
+  FORBIDDEN_FUNCTION_PREFIXES,
   FORBIDDEN_FUNCTIONS,
+  isForbiddenFunction,
   gateSql,
   SAFE_TABLE_FUNCTIONS,
   type GateAllowed,
@@ -47,6 +49,6 @@ export {
   type GateResult,
 } from './gate.js';
 export { SqlParser, sharedSqlParser, type ParseOutcome } from './sql-parser.js';
-export { governedQuery, type GovernedQueryOptions } from './governed.js';
-export { toDuckDbSpelling } from './sql-lexer.js';
+export { governedQuery, metadataResult, type GovernedQueryOptions, type MetadataSources } from './governed.js';
+export { canonicalSql, toDuckDbSpelling, type CanonicalSql } from './sql-lexer.js';
 export { grantsInLayout, securableInLayout } from './layout.js';

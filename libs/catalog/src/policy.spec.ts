@@ -116,7 +116,8 @@ describe('the repository policy (databricks/catalog)', async () => {
     ['odoo-ce-app', 'read', 'silver.finance.moves', false],
     ['odoo-ce-cicd', 'modify', 'sandbox.scratch.anything', true],
     ['odoo-ce-cicd', 'read', 'silver.scout.transactions', true],
-    ['odoo-ce-cicd', 'read', 'gold.finance.bir_monthly', false],
+    // odoo-ce-cicd is a member of databricks_admins (deployer, prod run_as): it reads gold through the group.
+    ['odoo-ce-cicd', 'read', 'gold.finance.bir_monthly', true],
     ['odoo-ce-mcp', 'read', 'gold.scout.agency_summary', true],
     ['odoo-ce-mcp', 'read', 'silver.finance.moves', false],
     ['odoo-ce-mcp', 'read', 'bronze.scout.transactions', false],

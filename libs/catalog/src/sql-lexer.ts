@@ -24,8 +24,9 @@ export function tokenize(sql: string): Token[] {
       while (i < sql.length && /\s/.test(sql[i] as string)) i++;
       out.push({ kind: 'space', text: sql.slice(start, i), value: ' ' });
     } else if (c === '-' && sql[i + 1] === '-') {
-      const nl = sql.indexOf('\n', i);
-      i = nl === -1 ? sql.length : nl;
+      // DuckDB and Spark both end a line comment at CR or LF (reading only LF would let a CR hide
+      // code from the gate that the engine runs).
+      while (i < sql.length && sql[i] !== '\n' && sql[i] !== '\r') i++;
       out.push({ kind: 'comment', text: sql.slice(start, i), value: '' });
     } else if (c === '/' && sql[i + 1] === '*') {
       // Block comments nest in Spark SQL and in DuckDB: `/* a /* b */ c */` is one comment.
@@ -117,4 +118,23 @@ export function toDuckDbSpelling(sql: string): string {
       return t.text;
     })
     .join('');
+}
+
+/** The one text the gate judges and the engine runs, or why there is none. */
+export type CanonicalSql = { readonly ok: true; readonly sql: string } | { readonly ok: false; readonly reason: string };
+
+/**
+ * Removes every comment (each becomes one space), so the gate's reading and the engine's cannot
+ * differ on where a comment ends: the engine receives this text, never the original. A `--` comment
+ * whose line ends in a backslash is refused, because Spark continues it onto the next line
+ * (`SIMPLE_COMMENT: '--' ('\\\n' | ~[\r\n])*`) where DuckDB and this lexer end it.
+ */
+export function canonicalSql(sql: string): CanonicalSql {
+  const tokens = tokenize(sql);
+  for (const t of tokens) {
+    if (t.kind === 'comment' && t.text.startsWith('--') && t.text.endsWith('\\')) {
+      return { ok: false, reason: 'a -- comment may not end with a backslash (Databricks would continue it onto the next line)' };
+    }
+  }
+  return { ok: true, sql: tokens.map((t) => (t.kind === 'comment' ? ' ' : t.text)).join('') };
 }

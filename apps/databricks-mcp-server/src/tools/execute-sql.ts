@@ -53,25 +53,34 @@ export function executeSqlTool(ctx: ServerContext) {
       const rows: Record<string, unknown>[] = [];
       let skipped = 0;
       let more = false;
-      // Stop reading as soon as one row beyond the page has been seen: returning from the loop
-      // closes the stream and releases the engine's result.
-      reading: for await (const batch of ctx.warehouse.stream<Record<string, unknown>>(decision.sql, { signal: call.signal, timeoutMs, chunkSize: Math.min(offset + limit + 1, 10_000) })) {
-        for (const row of batch) {
-          if (skipped < offset) {
-            skipped++;
-            continue;
+      let columns: string[] | undefined;
+      if (decision.answer) {
+        // Computed answers (SHOW/DESCRIBE on DuckDB) are small: page them in memory.
+        const answer = await decision.answer({ signal: call.signal, timeoutMs });
+        columns = answer.columns.map((c) => c.name);
+        rows.push(...answer.rows.slice(offset, offset + limit).map((r) => toJsonRow(r as Record<string, unknown>)));
+        more = answer.rows.length > offset + limit;
+      } else {
+        // Stop reading as soon as one row beyond the page has been seen: returning from the loop
+        // closes the stream and releases the engine's result.
+        reading: for await (const batch of ctx.warehouse.stream<Record<string, unknown>>(decision.sql, { signal: call.signal, timeoutMs, chunkSize: Math.min(offset + limit + 1, 10_000) })) {
+          for (const row of batch) {
+            if (skipped < offset) {
+              skipped++;
+              continue;
+            }
+            if (rows.length === limit) {
+              more = true;
+              break reading;
+            }
+            rows.push(toJsonRow(row));
           }
-          if (rows.length === limit) {
-            more = true;
-            break reading;
-          }
-          rows.push(toJsonRow(row));
         }
       }
+      if (columns === undefined && rows.length === 0) columns = await emptyResultColumns(ctx, decision.sql, { signal: call.signal, timeoutMs });
       call.audit.rows = rows.length;
-      const columns = rows[0] ? Object.keys(rows[0]) : [];
       const data = {
-        columns,
+        columns: columns ?? (rows[0] ? Object.keys(rows[0]) : []),
         rows,
         row_count: rows.length,
         truncated: more,
@@ -81,4 +90,14 @@ export function executeSqlTool(ctx: ServerContext) {
       return { data, summary: `${rows.length} row${rows.length === 1 ? '' : 's'}${more ? ' (truncated: more rows with next_cursor)' : ''}` };
     },
   });
+}
+
+/**
+ * The columns of a result with no rows on this page: streamed rows carry their names, an empty page
+ * has none. The same gated statement as a subquery with LIMIT 0 (it is exactly one statement, and
+ * its comments are gone, so wrapping it cannot change what it reads).
+ */
+async function emptyResultColumns(ctx: ServerContext, sql: string, run: { signal: AbortSignal; timeoutMs: number }): Promise<string[]> {
+  const { columns } = await ctx.warehouse.query(`SELECT * FROM (${sql.replace(/;\s*$/, '')}\n) AS empty_page LIMIT 0`, run);
+  return columns.map((c) => c.name);
 }

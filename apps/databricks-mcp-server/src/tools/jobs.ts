@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
 import { McpToolError } from '../errors.js';
@@ -17,11 +18,22 @@ const run = z.object({
 });
 
 /**
+ * The idempotency key sent to the backend: the caller's token scoped to the caller, so one
+ * principal's token never returns (or blocks) another principal's run. A sha256 in hex fits the
+ * Jobs API's 64-character limit.
+ */
+export function scopedIdempotencyToken(principal: string, token: string): string {
+  return createHash('sha256').update(`${principal}|${token}`).digest('hex');
+}
+
+/**
  * `run_job` starts a bundle job and returns at once (poll `get_run`), like Databricks run-now;
- * `get_run` reports a run. Who may start jobs is the operator's choice (`jobPrincipals`): jobs
- * write tables, so they are not covered by the read grants `execute_sql` checks.
+ * `get_run` reports a run. Who may start and follow jobs is the operator's choice
+ * (`jobPrincipals`), closed by default: jobs write tables, so they are not covered by the read
+ * grants `execute_sql` checks, and run messages can name tables and parameters.
  */
 export function jobTools(ctx: ServerContext, jobPrincipals: readonly string[] | undefined) {
+  const mayRunJobs = (principal: string) => (jobPrincipals ?? []).includes(principal);
   const runJob = defineTool({
     name: 'run_job',
     title: 'Start a bundle job',
@@ -39,10 +51,11 @@ export function jobTools(ctx: ServerContext, jobPrincipals: readonly string[] | 
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
     async run(args, call) {
       call.audit.job = args.job;
-      if (jobPrincipals && !jobPrincipals.includes(call.principal)) {
-        throw new McpToolError('REFUSED', `${call.principal} may not start jobs on this server; ask the operator to add it to the job principals`);
+      if (!mayRunJobs(call.principal)) {
+        throw new McpToolError('REFUSED', `${call.principal} may not start jobs on this server; ask the operator to add it to the job principals (--job-principals)`);
       }
-      const started = await ctx.jobs.start(args.job, args.parameters ?? {}, args.idempotency_token);
+      const token = args.idempotency_token === undefined ? undefined : scopedIdempotencyToken(call.principal, args.idempotency_token);
+      const started = await ctx.jobs.start(args.job, args.parameters ?? {}, token);
       call.audit.runId = started.run_id;
       return { data: started, summary: `run ${started.run_id} of ${args.job}: ${started.state}${started.result ? ` ${started.result}` : ''}` };
     },
@@ -51,12 +64,15 @@ export function jobTools(ctx: ServerContext, jobPrincipals: readonly string[] | 
   const getRun = defineTool({
     name: 'get_run',
     title: 'Get a job run',
-    description: 'The state of a job run started by run_job (or by the scheduler), with its tasks.',
+    description: 'The state of a job run started by run_job (or by the scheduler), with its tasks. Only for principals allowed to run jobs.',
     input: z.object({ run_id: z.string().min(1).max(100) }).strict(),
     output: run,
     annotations: { readOnlyHint: true, openWorldHint: false },
     async run(args, call) {
       call.audit.runId = args.run_id;
+      if (!mayRunJobs(call.principal)) {
+        throw new McpToolError('REFUSED', `${call.principal} may not follow job runs on this server; ask the operator to add it to the job principals (--job-principals)`);
+      }
       const found = await ctx.jobs.get(args.run_id);
       call.audit.job = found.job;
       return { data: found, summary: `run ${found.run_id} of ${found.job}: ${found.state}${found.result ? ` ${found.result}` : ''}` };

@@ -71,7 +71,8 @@ export function predictTool(ctx: ServerContext) {
         if (!args.transaction) throw new McpToolError('INVALID_ARGUMENT', 'transaction: required for kind=anomaly ({agency, vendor, category, amount, date})');
         const [schema, table] = ANOMALY_TABLE.split('.') as [string, string];
         call.audit.tables = [`${gold}.${ANOMALY_TABLE}`];
-        if (!(await ctx.access.canSee(call.principal, { catalog: gold, schema, table }))) throw new McpToolError('REFUSED', `${call.principal} may not read ${gold}.${ANOMALY_TABLE}`);
+        // The score can carry row data (a duplicate's transaction id): SELECT, not BROWSE.
+        if (!(await ctx.access.canRead(call.principal, { catalog: gold, schema, table }))) throw new McpToolError('REFUSED', `${call.principal} may not read ${gold}.${ANOMALY_TABLE}`);
         const tx = args.transaction;
         const s = await scoreTransaction(ctx.warehouse, { ...(tx.id !== undefined ? { id: tx.id } : {}), agency: tx.agency, vendor: tx.vendor, category: tx.category, amount: tx.amount, date: tx.date });
         return {
@@ -79,17 +80,18 @@ export function predictTool(ctx: ServerContext) {
           summary: `anomaly score ${s.score.toFixed(3)}${s.reasons.length ? `: ${s.reasons.join('; ')}` : ' (nothing unusual)'}`,
         };
       } catch (error) {
-        throw fromMl(error);
+        throw fromMl(error, args.kind);
       }
     },
   });
 }
 
-function fromMl(error: unknown): unknown {
+function fromMl(error: unknown, kind: 'forecast' | 'anomaly'): unknown {
   if (!(error instanceof MlError)) return error;
   switch (error.code) {
     case 'NO_MODEL':
-      return new McpToolError('NOT_FOUND', `no model registered: ${error.message}`, { cause: error });
+      // The library's message names the registry table; the agent only needs to know there is no model.
+      return new McpToolError('NOT_FOUND', `no model registered: no ${kind} model is in production on this target`, { cause: error });
     case 'UNKNOWN_SERIES':
     case 'SERIES_TOO_SHORT':
     case 'NO_FEATURES':

@@ -111,3 +111,35 @@ describe('Streamable HTTP transport', () => {
     await expect(startHttpServer({ port: 0, host: '0.0.0.0', tokens, build, logger: fx.ctx.logger })).rejects.toThrow('binding 0.0.0.0 needs --allowed-hosts');
   });
 });
+
+describe('per-principal session cap', () => {
+  it('one token cannot take every session slot; closing a session frees its slot', async () => {
+    const capped = await startHttpServer({
+      port: 0,
+      tokens: new TokenMap({ [MCP_TOKEN]: 'odoo-ce-mcp', [N8N_TOKEN]: 'odoo-ce-n8n' }),
+      build: (principal) => buildServer(fx.ctx, principal),
+      logger: fx.ctx.logger,
+      maxSessionsPerPrincipal: 2,
+    });
+    try {
+      const open = async (token: string) => {
+        const res = await fetch(capped.url, { method: 'POST', headers: { ...HEADERS, Authorization: `Bearer ${token}` }, body: JSON.stringify(INIT) });
+        await res.text();
+        return { status: res.status, id: res.headers.get('mcp-session-id') };
+      };
+      const first = await open(MCP_TOKEN);
+      expect((await open(MCP_TOKEN)).status).toBe(200);
+      const third = await open(MCP_TOKEN);
+      expect(third).toMatchObject({ status: 429, id: null });
+      // Another principal is not affected.
+      expect((await open(N8N_TOKEN)).status).toBe(200);
+      expect(capped.sessions()).toBe(3);
+      const closed = await fetch(capped.url, { method: 'DELETE', headers: { ...HEADERS, Authorization: `Bearer ${MCP_TOKEN}`, 'mcp-session-id': first.id as string, 'mcp-protocol-version': '2025-06-18' } });
+      expect(closed.status).toBe(200);
+      await closed.text();
+      expect((await open(MCP_TOKEN)).status).toBe(200);
+    } finally {
+      await capped.close();
+    }
+  });
+});

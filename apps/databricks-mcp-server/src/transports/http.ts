@@ -44,6 +44,8 @@ export interface HttpServerOptions {
   readonly idleTimeoutMs?: number;
   /** Concurrent sessions across all principals (default 256). */
   readonly maxSessions?: number;
+  /** Concurrent sessions of one principal (default 32; without auth, `maxSessions`), so one token cannot take every session slot. */
+  readonly maxSessionsPerPrincipal?: number;
 }
 
 export interface RunningHttpServer {
@@ -81,6 +83,15 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const app = createMcpExpressApp({ host, ...(options.allowedHosts ? { allowedHosts: [...options.allowedHosts] } : {}) }) as unknown as App;
   const sessions = new Map<string, Session>();
   const maxSessions = options.maxSessions ?? 256;
+  // Without authentication there is one principal: the global cap is its cap.
+  const maxPerPrincipal = options.maxSessionsPerPrincipal ?? (options.unauthenticatedPrincipal !== undefined ? maxSessions : 32);
+  /** Sessions opened or being opened per principal (counted before initialize completes, so parallel opens cannot overshoot). */
+  const perPrincipal = new Map<string, number>();
+  const release = (principal: string) => {
+    const n = (perPrincipal.get(principal) ?? 1) - 1;
+    if (n <= 0) perPrincipal.delete(principal);
+    else perPrincipal.set(principal, n);
+  };
   const idleTimeoutMs = options.idleTimeoutMs ?? 30 * 60_000;
   const log = options.logger;
 
@@ -127,20 +138,34 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
       if (!isInitializeRequest(req.body)) return jsonRpcError(res, 400, -32000, 'Bad Request: no Mcp-Session-Id header and not an initialize request');
       if (sessions.size >= maxSessions) return jsonRpcError(res, 503, -32000, 'Too many open sessions; try again later');
       const principal = req.auth?.clientId as string;
+      if ((perPrincipal.get(principal) ?? 0) >= maxPerPrincipal) {
+        return jsonRpcError(res, 429, -32000, `Too many open sessions for this principal (at most ${maxPerPrincipal}); close one or try again later`);
+      }
+      perPrincipal.set(principal, (perPrincipal.get(principal) ?? 0) + 1);
+      let registered = false;
       const server = options.build(principal);
       const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
         sessionIdGenerator: randomUUID,
         onsessioninitialized: (id) => {
+          registered = true;
           sessions.set(id, { transport, server, principal, lastSeen: Date.now() });
           log.info({ event: 'mcp.session_opened', session: id, principal }, 'session opened');
         },
         onsessionclosed: (id) => void closeSession(id),
       });
       transport.onclose = () => {
-        if (transport.sessionId) sessions.delete(transport.sessionId);
+        if (transport.sessionId && sessions.get(transport.sessionId)?.transport === transport) {
+          sessions.delete(transport.sessionId);
+          release(principal);
+        }
       };
-      await server.connect(transport);
-      await transport.handleRequest(req, res, req.body);
+      try {
+        await server.connect(transport);
+        await transport.handleRequest(req, res, req.body);
+      } finally {
+        // An initialize that did not open a session gives its slot back.
+        if (!registered) release(principal);
+      }
     })().catch((error: unknown) => {
       log.error({ event: 'mcp.http_error', err: error }, 'request failed');
       if (!res.headersSent) jsonRpcError(res, 500, -32603, 'Internal server error');
@@ -160,6 +185,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     const session = sessions.get(id);
     if (!session) return;
     sessions.delete(id);
+    release(session.principal);
     log.info({ event: 'mcp.session_closed', session: id, principal: session.principal }, 'session closed');
     await session.server.close().catch(() => undefined);
   }
