@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { findJobRun, JobsApiError, listTaskRuns, runJob, type Bundle, type JobsApiClient, type JobRun, type RunJobOptions } from '@odoo-ce/bundle';
 import { errorMessage, isPlatformError, type Logger } from '@odoo-ce/common';
+import { mlTaskHandlers } from '@odoo-ce/ml';
 import type { Warehouse } from '@odoo-ce/warehouse';
 import { engineMessage, McpToolError } from './errors.js';
 
@@ -136,6 +137,8 @@ export class LocalJobs implements JobsBackend {
       signal: this.#abort.signal,
       logger: this.options.logger,
       ...(this.options.afterTask ? { afterTask: this.options.afterTask } : {}),
+      // The ML job's model steps (python_wheel_task entry points) run as the same handlers as `etl run`.
+      taskHandlers: mlTaskHandlers(this.options.logger),
       onEvent: (e) => {
         if (e.type === 'run.started') started();
       },

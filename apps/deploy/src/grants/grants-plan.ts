@@ -1,10 +1,9 @@
-import { changeToSql, declaredSecurables, diffGrants, OpsGrantsStore, SqlGrantsStore, toTerraformGrants, type Grant, type GrantChange, type GrantsStore, type Policy, type Securable } from '@odoo-ce/catalog';
+import { changeToSql, declaredSecurables, diffGrants, grantsInLayout, OpsGrantsStore, securableInLayout, SqlGrantsStore, toTerraformGrants, type Grant, type GrantChange, type GrantsStore, type Policy, type Securable } from '@odoo-ce/catalog';
 import type { CatalogLayout, Warehouse } from '@odoo-ce/warehouse';
-import { targetSecurable } from '../catalog/target-names.js';
 
 /** The policy's grants with catalog names for the target (`gold` → `dev_gold`). */
 export function desiredGrants(policy: Policy, layout: CatalogLayout): Grant[] {
-  return policy.grants.map((g) => ({ ...g, securable: targetSecurable(g.securable, layout) }));
+  return grantsInLayout(policy.grants, layout);
 }
 
 /**
@@ -49,7 +48,7 @@ export async function planGrants(store: GrantsStore, policy: Policy, layout: Cat
   const desired = desiredGrants(policy, layout);
   const seen = new Set<string>();
   const securables: Securable[] = [];
-  for (const s of [...declaredSecurables(policy.catalogs).map((d) => targetSecurable(d, layout)), ...desired.map((g) => g.securable)]) {
+  for (const s of [...declaredSecurables(policy.catalogs).map((d) => securableInLayout(d, layout)), ...desired.map((g) => g.securable)]) {
     const key = securableKey(s);
     if (!seen.has(key)) {
       seen.add(key);
