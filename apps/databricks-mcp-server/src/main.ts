@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { errorMessage } from '@odoo-ce/common';
+import { errorMessage, waitForStopSignal } from '@odoo-ce/common';
 import { loadTokens } from './auth.js';
 import type { GrantsSource } from './catalog-access.js';
 import { openServerContext, type OpenedContext } from './open.js';
@@ -109,7 +109,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo()): P
     context.logger.info({ event: 'mcp.started', transport: opts.transport, grants: context.grantsSource, principals: principals.length }, 'server started');
     if (opts.transport === 'stdio') {
       const server = build(opts.principal);
-      await Promise.race([serveStdio(server), io.stopSignal ?? stopSignal()]);
+      await Promise.race([serveStdio(server), io.stopSignal ?? waitForStopSignal()]);
       // After a signal: close the transport too, so stdin is released and the process can exit.
       await server.close().catch(() => undefined);
       return 0;
@@ -125,7 +125,7 @@ export async function main(argv: readonly string[], io: MainIo = defaultIo()): P
     });
     io.stderr(`${JSON.stringify({ url: http.url, transport: 'http' })}\n`);
     io.onListening?.(http.url);
-    await (io.stopSignal ?? stopSignal());
+    await (io.stopSignal ?? waitForStopSignal());
     await http.close();
     return 0;
   } catch (error) {
@@ -141,14 +141,3 @@ function defaultIo(): MainIo {
   return { env: process.env, stderr: (t) => void process.stderr.write(t), stdout: (t) => void process.stdout.write(t) };
 }
 
-function stopSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-}

@@ -21,15 +21,8 @@ export interface DeployContext {
   jobsApi(): Promise<JobsApiClient>;
 }
 
-/** A failure that ends the command with a given exit code and a message (no stack). */
-export class CliExit extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
+/** Commands fail with {@link CliExit} (one line, own exit code); it lives in @odoo-ce/common. */
+export { CliExit } from '@odoo-ce/common';
 
 export function defaultContext(overrides: Partial<Pick<DeployContext, 'env' | 'cwd' | 'print' | 'repoRoot' | 'jobsApi'>> = {}): DeployContext {
   const env = overrides.env ?? process.env;

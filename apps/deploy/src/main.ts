@@ -1,11 +1,11 @@
 import { Command, CommanderError } from 'commander';
-import { errorMessage } from '@odoo-ce/common';
+import { reportCliFailure } from '@odoo-ce/common';
 import { registerBundleCommand } from './commands/bundle.js';
 import { registerCatalogCommand } from './commands/catalog.js';
 import { registerGrantsCommand } from './commands/grants.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerOpsCommands } from './commands/ops.js';
-import { CliExit, defaultContext, type DeployContext } from './context.js';
+import { defaultContext, type DeployContext } from './context.js';
 
 /** Exit codes of the CLI (also in `deploy --help` and CONTEXT.md). */
 export const EXIT = { ok: 0, failure: 1, drift: 2, usage: 64 } as const;
@@ -51,12 +51,6 @@ export async function main(argv: readonly string[], ctx: DeployContext = default
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    if (error instanceof CliExit) {
-      if (error.message) stderr(`error: ${error.message}\n`);
-      return error.exitCode;
-    }
-    stderr(`error: ${errorMessage(error)}\n`);
-    if (ctx.env['DEBUG'] && error instanceof Error && error.stack) stderr(`${error.stack}\n`);
-    return 1;
+    return reportCliFailure(error, stderr, ctx.env);
   }
 }

@@ -1,17 +1,5 @@
 #!/usr/bin/env node
-// The `etl` command. Runs the TypeScript sources directly (no build step after `npm ci`):
-// tsx compiles on the fly, and the resolve hook below adds the "@odoo-ce/source" export
-// condition so workspace libs resolve to their src/ like they do in tests.
-import { register } from 'node:module';
+// The `etl` command: src/main.ts, run from source with no build step (@odoo-ce/common/run-ts-main).
+import { runTsMain } from '@odoo-ce/common/run-ts-main';
 
-const { register: registerTsx } = await import('tsx/esm/api');
-registerTsx();
-register(
-  'data:text/javascript,' +
-    encodeURIComponent(
-      'export async function resolve(s, c, next) { return next(s, { ...c, conditions: [...new Set(["@odoo-ce/source", ...c.conditions])] }); }',
-    ),
-  import.meta.url,
-);
-const { main } = await import('../src/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+await runTsMain(new URL('../src/main.ts', import.meta.url).href);

@@ -20,15 +20,8 @@ export interface CliContext {
   readonly progressStream?: NodeJS.WriteStream;
 }
 
-/** A failure that ends the command with a given exit code and a one-line message, no stack. */
-export class CliExit extends Error {
-  constructor(
-    message: string,
-    readonly exitCode = 1,
-  ) {
-    super(message);
-  }
-}
+/** Commands fail with {@link CliExit} (one line, own exit code); it lives in @odoo-ce/common. */
+export { CliExit } from '@odoo-ce/common';
 
 export function defaultContext(overrides: Partial<Pick<CliContext, 'env' | 'cwd' | 'print'>> = {}): CliContext {
   const env = overrides.env ?? process.env;

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { errorMessage } from '@odoo-ce/common';
+import { reportCliFailure } from '@odoo-ce/common';
 import { registerBirCommand } from './commands/bir.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDqCommand } from './commands/dq.js';
@@ -15,7 +15,7 @@ import { registerRunCommand } from './commands/run.js';
 import { registerStatusCommand } from './commands/status.js';
 import { registerWarehouseCommand } from './commands/warehouse.js';
 import { registerWebhooksCommand } from './commands/webhooks.js';
-import { CliExit, defaultContext, type CliContext } from './context.js';
+import { defaultContext, type CliContext } from './context.js';
 import { runNotifier } from './notifications.js';
 import { loadSuites, qualityGates } from '@odoo-ce/data-quality';
 
@@ -72,12 +72,6 @@ export async function main(argv: readonly string[], ctx: CliContext = defaultCon
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
-    if (error instanceof CliExit) {
-      if (error.message) stderr(`error: ${error.message}\n`);
-      return error.exitCode;
-    }
-    stderr(`error: ${errorMessage(error)}\n`);
-    if (ctx.env['DEBUG'] && error instanceof Error && error.stack) stderr(`${error.stack}\n`);
-    return 1;
+    return reportCliFailure(error, stderr, ctx.env);
   }
 }

@@ -1,6 +1,6 @@
 /**
  * @odoo-ce/common — the bottom of the dependency graph: configuration, logging, metrics,
- * typed errors and retry. Depends on no other workspace lib.
+ * typed errors, retry, a seeded PRNG and the CLI basics. Depends on no other workspace lib.
  */
 export {
   ConfigError,
@@ -26,3 +26,4 @@ export { REDACTED_KEYS, createLogger, type CreateLoggerOptions, type Logger } fr
 export { MetricsCollector, type MetricPoint, type MetricsSink } from './lib/metrics.js';
 export { SeededRandom } from './lib/random.js';
 export { parseRetryAfter, retry, type RetryOptions } from './lib/retry.js';
+export { CliExit, reportCliFailure, waitForStopSignal } from './lib/cli.js';

@@ -26,6 +26,13 @@ export function registerQueryCommand(program: Command, ctx: CliContext): void {
 }
 
 /** A commander argument parser for a positive integer that names the option in its error. */
+/** A commander parser for `--port`: 1–65535. */
+export function parsePort(value: string): number {
+  const port = parsePositiveInt('--port')(value);
+  if (port > 65535) throw new Error(`--port must be at most 65535, got ${value}`);
+  return port;
+}
+
 export function parsePositiveInt(option: string): (value: string) => number {
   return (value: string) => {
     if (!/^\d+$/.test(value) || Number(value) <= 0) {

@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { grantsStatementHandler, OpsGrantsStore } from '@odoo-ce/catalog';
 import { DEFAULT_LAYOUT, openWarehouse } from '@odoo-ce/warehouse';
+import { waitForStopSignal } from '@odoo-ce/common';
 import type { CliContext } from '../context.js';
-import { parsePositiveInt } from './query.js';
+import { parsePort } from './query.js';
 
 /** `etl warehouse serve` — the local Databricks SQL endpoint, for any Databricks SQL client. */
-export function registerWarehouseCommand(program: Command, ctx: CliContext, waitForStop: () => Promise<void> = waitForSignal): void {
+export function registerWarehouseCommand(program: Command, ctx: CliContext, waitForStop: () => Promise<void> = waitForStopSignal): void {
   const warehouse = program.command('warehouse').description('warehouse utilities');
   warehouse
     .command('serve')
@@ -59,22 +60,4 @@ export function registerWarehouseCommand(program: Command, ctx: CliContext, wait
         await grantsWarehouse.close();
       }
     });
-}
-
-function parsePort(value: string): number {
-  const port = parsePositiveInt('--port')(value);
-  if (port > 65535) throw new Error(`--port must be at most 65535, got ${value}`);
-  return port;
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }

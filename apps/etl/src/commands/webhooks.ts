@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { loadN8nSettings, processN8nWebhooks, startN8nWebhookReceiver } from '@odoo-ce/connectors/n8n';
+import { waitForStopSignal } from '@odoo-ce/common';
 import type { CliContext } from '../context.js';
 import { formatTable } from '../format.js';
-import { parsePositiveInt } from './query.js';
+import { parsePort, parsePositiveInt } from './query.js';
 
 /**
  * `etl webhooks serve [--port N] [--target t] [--data-dir d] [--path p] [--max-body-bytes n]` —
@@ -10,7 +11,7 @@ import { parsePositiveInt } from './query.js';
  * N8N_WEBHOOK_SECRET, never printed) stored in `bronze.external_sources.n8n_webhooks` before the
  * 2xx. Prints one JSON line `{host, port, url}` and runs until SIGINT/SIGTERM.
  */
-export function registerWebhooksCommand(program: Command, ctx: CliContext, waitForStop: () => Promise<void> = waitForSignal): void {
+export function registerWebhooksCommand(program: Command, ctx: CliContext, waitForStop: () => Promise<void> = waitForStopSignal): void {
   const webhooks = program.command('webhooks').description('inbound webhooks (n8n)');
   webhooks
     .command('serve')
@@ -91,22 +92,4 @@ export function registerIngestWebhooksCommand(ingest: Command, ctx: CliContext):
         await warehouse.close();
       }
     });
-}
-
-function parsePort(value: string): number {
-  const port = parsePositiveInt('--port')(value);
-  if (port > 65535) throw new Error(`--port must be at most 65535, got ${value}`);
-  return port;
-}
-
-function waitForSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
 }
