@@ -4,7 +4,7 @@ import { BundleError, JobsApiClient, loadBundle, type Bundle } from '@odoo-ce/bu
 import { GRANTS_TABLE, loadPolicy } from '@odoo-ce/catalog';
 import { createLogger, loadConfig, type Logger } from '@odoo-ce/common';
 import { loadSuites, qualityGates } from '@odoo-ce/data-quality';
-import { compiledQuery, openWarehouse, type Warehouse } from '@odoo-ce/warehouse';
+import { openWarehouse, opsTableExists, type Warehouse } from '@odoo-ce/warehouse';
 import { CatalogAccess, type GrantsSource } from './catalog-access.js';
 import { DEFAULT_LIMITS, type ServerContext, type ServerLimits } from './context.js';
 import { DatabricksJobs, LocalJobs, type JobsBackend } from './jobs.js';
@@ -89,11 +89,7 @@ export async function openServerContext(options: OpenOptions = {}): Promise<Open
  * policy files — so a fresh local target is governed by databricks/catalog/grants.yml, not closed.
  */
 async function localGrantsSource(warehouse: Warehouse): Promise<GrantsSource> {
-  const { catalog, schema } = warehouse.layout.ops;
-  const { rows } = await warehouse.query(
-    compiledQuery("SELECT 1 AS x FROM system.information_schema.tables WHERE table_catalog = :c AND table_schema = :s AND table_name = :t", { c: catalog, s: schema, t: GRANTS_TABLE }),
-  );
-  return rows.length > 0 ? 'ops' : 'policy';
+  return (await opsTableExists(warehouse, GRANTS_TABLE)) ? 'ops' : 'policy';
 }
 
 /** The bundle target named like the platform target, else the bundle's default (as `etl run` does). */

@@ -1,7 +1,7 @@
 import type { RunEvent, RunLogger } from '@odoo-ce/bundle';
 import { JobEventNotifier, loadJobNotificationConfig, type RunDataQualityFailure } from '@odoo-ce/connectors/notifications';
-import { DQ_RESULTS_TABLE, dqResultsDdl } from '@odoo-ce/data-quality';
-import { compiledQuery, ensureOpsSchema, opsTable, type Warehouse } from '@odoo-ce/warehouse';
+import { readResults } from '@odoo-ce/data-quality';
+import type { Warehouse } from '@odoo-ce/warehouse';
 
 /** What `etl run` needs from a notifier: the runner's `onEvent`, and a `flush` awaited before the command ends. */
 export interface RunNotifier {
@@ -28,20 +28,13 @@ export function runNotifier(env: Readonly<Record<string, string | undefined>>, w
 
 /** The expectations that failed in a run (any action), with their counts, from `<ops>.dq_results`. */
 export async function failingExpectations(warehouse: Warehouse, runId: string): Promise<RunDataQualityFailure[]> {
-  await ensureOpsSchema(warehouse);
-  await warehouse.query(dqResultsDdl(warehouse));
-  const { rows } = await warehouse.query<{ table_name: string; expectation_name: string; action: string; unexpected_count: number | bigint | null; element_count: number | bigint | null }>(
-    compiledQuery(
-      `SELECT table_name, expectation_name, action, unexpected_count, element_count FROM ${opsTable(warehouse, DQ_RESULTS_TABLE)}
-       WHERE run_id = :run_id AND success = FALSE ORDER BY table_name, expectation_name`,
-      { run_id: runId },
-    ),
-  );
-  return rows.map((r) => ({
-    expectation: r.expectation_name,
-    table: r.table_name,
-    action: r.action,
-    failedRows: r.unexpected_count === null ? null : Number(r.unexpected_count),
-    ...(r.element_count !== null ? { totalRows: Number(r.element_count) } : {}),
-  }));
+  return (await readResults(warehouse, { runId }))
+    .filter((r) => !r.success)
+    .map((r) => ({
+      expectation: r.expectation_name,
+      table: r.table_name,
+      action: r.action,
+      failedRows: r.unexpected_count,
+      ...(r.element_count !== null ? { totalRows: r.element_count } : {}),
+    }));
 }

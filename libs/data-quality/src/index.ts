@@ -43,7 +43,7 @@ export { checkExpectationConfig, planSuite, type PlannedExpectation, type PlanIn
 export { loadSuiteFile, parseSuite, type SuiteFile, type SuiteTable } from './suite/suite-file.js';
 
 export { describeTable } from './runner/introspect.js';
-export { DQ_RESULTS_TABLE, dqResultRows, dqResultsDdl, storeResults, type DqResultRow } from './runner/results-store.js';
+export { DQ_RESULTS_TABLE, dqResultRows, dqResultsDdl, readResults, storeResults, type DqResultRow, type ResultsQuery } from './runner/results-store.js';
 export type { RunOptions } from './runner/evaluate.js';
 export { split, SPLIT_INVARIANT, type SplitOptions, type SplitResult, type SplitTables } from './runner/split.js';
 export { resolveTableName, type ResolvedTableName } from './runner/table-name.js';

@@ -37,5 +37,5 @@ export {
   type TypedParameter,
 } from './core/types.js';
 export { Warehouse, type QueryExecutor, type ScriptOptions } from './core/warehouse.js';
-export { ensureOpsSchema, metricsSink, opsTable } from './core/ops.js';
+export { ensureOpsSchema, metricsSink, opsTable, opsTableExists } from './core/ops.js';
 export { openWarehouse } from './core/connect.js';

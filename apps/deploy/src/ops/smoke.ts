@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { runJob, type Bundle, type JobRun, type JobsApiClient } from '@odoo-ce/bundle';
-import { DQ_RESULTS_TABLE, loadSuites, qualityGates } from '@odoo-ce/data-quality';
+import { DQ_RESULTS_TABLE, loadSuites, qualityGates, readResults } from '@odoo-ce/data-quality';
 import { opsTable, type Warehouse } from '@odoo-ce/warehouse';
 
 export interface SmokeResult {
@@ -122,14 +122,7 @@ async function check(warehouse: Warehouse, bundle: Bundle, run: Pick<SmokeResult
 
 /** `<ops>.dq_results` rows of one run (the gates store them under the job run's id) and its failed `fail` expectations. */
 async function dqResultsOfRun(warehouse: Warehouse, runId: string): Promise<SmokeResult['dq']> {
-  const table = opsTable(warehouse, DQ_RESULTS_TABLE);
-  const { catalog, schema } = warehouse.layout.ops;
-  const exists = await warehouse.query({
-    sql: 'SELECT count(*) AS n FROM system.information_schema.tables WHERE table_catalog = :c AND table_schema = :s AND table_name = :t',
-    parameters: { c: catalog, s: schema, t: DQ_RESULTS_TABLE },
-  });
-  if (Number(exists.rows[0]?.['n'] ?? 0) === 0) return { runId, expectations: 0, failed: [] };
-  const { rows } = await warehouse.query({ sql: `SELECT table_name, expectation_name, action, success FROM ${table} WHERE run_id = :run_id`, parameters: { run_id: runId } });
-  const failed = rows.filter((r) => r['action'] === 'fail' && r['success'] === false).map((r) => `${String(r['table_name'])}.${String(r['expectation_name'])}`);
+  const rows = await readResults(warehouse, { runId });
+  const failed = rows.filter((r) => r.action === 'fail' && !r.success).map((r) => `${r.table_name}.${r.expectation_name}`);
   return { runId, expectations: rows.length, failed };
 }

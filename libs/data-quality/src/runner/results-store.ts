@@ -1,4 +1,4 @@
-import { compiledQuery, ensureOpsSchema, opsTable, param, type ParameterValue, type QueryExecutor } from '@odoo-ce/warehouse';
+import { compiledQuery, ensureOpsSchema, opsTable, opsTableExists, param, type ExecuteOptions, type ParameterValue, type QueryExecutor } from '@odoo-ce/warehouse';
 import type { SuiteValidationResult } from '../model/results.js';
 
 /** Name of the results table in the target's ops schema. */
@@ -104,4 +104,56 @@ export async function storeResults(executor: QueryExecutor, rows: readonly DqRes
       params,
     ),
   );
+}
+
+/** Which stored results {@link readResults} returns. */
+export interface ResultsQuery {
+  /** One run's rows (the gates store them under the job run's id). */
+  readonly runId?: string;
+  /** One table's rows (logical name, as recorded). */
+  readonly table?: string;
+  /** Only each table's latest run. */
+  readonly latestPerTable?: boolean;
+}
+
+const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+/**
+ * Reads `<ops>.dq_results` — the one reader of the table this module writes (notifications, the
+ * smoke test and the MCP server use it). Ordered by table and expectation; empty when nothing has
+ * been recorded yet (the table is not created by reading).
+ */
+export async function readResults(executor: QueryExecutor, query: ResultsQuery = {}, options: ExecuteOptions = {}): Promise<DqResultRow[]> {
+  if (!(await opsTableExists(executor, DQ_RESULTS_TABLE, options))) return [];
+  const table = opsTable(executor, DQ_RESULTS_TABLE);
+  const where = [...(query.runId !== undefined ? ['r.run_id = :run_id'] : []), ...(query.table !== undefined ? ['r.table_name = :table'] : [])];
+  const latest = query.latestPerTable
+    ? ` JOIN (SELECT table_name, max(run_time) AS latest FROM ${table} GROUP BY table_name) l ON r.table_name = l.table_name AND r.run_time = l.latest`
+    : '';
+  const params: Record<string, ParameterValue> = {
+    ...(query.runId !== undefined ? { run_id: query.runId } : {}),
+    ...(query.table !== undefined ? { table: query.table } : {}),
+  };
+  const { rows } = await executor.query<Record<string, unknown>>(
+    compiledQuery(`SELECT r.* FROM ${table} r${latest}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY r.table_name, r.expectation_name`, params),
+    options,
+  );
+  return rows.map((r) => ({
+    run_id: String(r['run_id']),
+    run_time: r['run_time'] instanceof Date ? r['run_time'] : new Date(String(r['run_time'])),
+    suite_name: String(r['suite_name']),
+    table_name: String(r['table_name']),
+    expectation_name: String(r['expectation_name']),
+    expectation_type: String(r['expectation_type']),
+    action: String(r['action']),
+    success: r['success'] === true,
+    raised_exception: r['raised_exception'] === true,
+    element_count: nullableNumber(r['element_count']),
+    missing_count: nullableNumber(r['missing_count']),
+    unexpected_count: nullableNumber(r['unexpected_count']),
+    unexpected_percent: nullableNumber(r['unexpected_percent']),
+    observed_value: r['observed_value'] === null ? null : String(r['observed_value']),
+    kwargs: String(r['kwargs']),
+    result: String(r['result']),
+  }));
 }

@@ -3,6 +3,7 @@ import { duckDbDialect } from '@odoo-ce/warehouse/duckdb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataQualityError } from '../errors.js';
 import { ExpectationConfig as E, expectationSuite } from '../model/expectation-config.js';
+import { readResults } from './results-store.js';
 import { validate } from './validate.js';
 
 const warehouse = new Warehouse(duckDbDialect({ dataDir: ':memory:', catalogs: ['bronze', 'ops'], threads: 1 }));
@@ -150,5 +151,21 @@ describe('results and actions', () => {
       { expectation_name: 'b_starts_with_a', action: 'warn', success: false, unexpected_count: 1n },
       { expectation_name: 'five_rows', action: 'fail', success: true, unexpected_count: null },
     ]);
+  });
+
+  it('reads the stored results back: one run, one table, each table\'s latest run; nothing when none were stored', async () => {
+    const empty = new Warehouse(duckDbDialect({ dataDir: ':memory:', catalogs: ['ops'], threads: 1 }));
+    expect(await readResults(empty)).toEqual([]);
+    await empty.close();
+
+    const suite = expectationSuite('read', [E.create('expect_table_row_count_to_equal', { value: 1000 }, { name: 'thousand', action: 'warn' })]);
+    await validate(warehouse, 'bronze.t.big', suite, { runId: 'read-1' });
+    await new Promise((resolve) => setTimeout(resolve, 5)); // distinct run times
+    await validate(warehouse, 'bronze.t.big', suite, { runId: 'read-2' });
+    const one = await readResults(warehouse, { runId: 'read-1' });
+    expect(one.map((r) => [r.run_id, r.table_name, r.expectation_name, r.success, r.element_count])).toEqual([['read-1', 'bronze.t.big', 'thousand', true, null]]);
+    const latest = await readResults(warehouse, { latestPerTable: true, table: 'bronze.t.big' });
+    expect(latest.map((r) => r.run_id)).toEqual(['read-2']);
+    expect((await readResults(warehouse, { latestPerTable: true })).map((r) => `${r.table_name}:${r.run_id}`)).toContain('bronze.t.regex:run1');
   });
 });

@@ -1,5 +1,5 @@
 import type { MetricPoint, MetricsSink } from '@odoo-ce/common';
-import { compiledQuery, param, type ParameterValue } from './types.js';
+import { compiledQuery, param, type ExecuteOptions, type ParameterValue } from './types.js';
 import type { QueryExecutor } from './warehouse.js';
 
 /** `CREATE SCHEMA IF NOT EXISTS` for the target's ops schema. */
@@ -13,6 +13,19 @@ export async function ensureOpsSchema(executor: QueryExecutor): Promise<void> {
 export function opsTable(executor: QueryExecutor, table: string): string {
   const { catalog, schema } = executor.layout.ops;
   return executor.adapter.quoteQualified([catalog, schema, table]);
+}
+
+/**
+ * Whether an ops table exists yet (`system.information_schema`, which both engines have), for
+ * readers that must not create what they read: a missing table means "nothing recorded yet".
+ */
+export async function opsTableExists(executor: QueryExecutor, table: string, options: ExecuteOptions = {}): Promise<boolean> {
+  const { catalog, schema } = executor.layout.ops;
+  const { rows } = await executor.query(
+    compiledQuery('SELECT 1 AS x FROM system.information_schema.tables WHERE table_catalog = :c AND table_schema = :s AND table_name = :t', { c: catalog, s: schema, t: table }),
+    options,
+  );
+  return rows.length > 0;
 }
 
 /**
