@@ -69,18 +69,19 @@ export class CatalogAccess implements AccessControl {
     const gate = await gateSql(sql, principal, { evaluator, catalogs: this.#catalogs, namespace });
     if (!gate.allowed) return { allowed: false, reason: gate.reason, tables: [] };
     const { warehouse } = this.#options;
-    // One canonical text, comments removed, judged by the gate and run by the engine: DuckDB gets
-    // it in DuckDB spelling (as parsed), Databricks in its own (backticks, Spark string escapes).
-    // The caller's original text never reaches an engine.
-    if (warehouse.adapter.dialect !== 'duckdb') return { allowed: true, tables: gate.tables, sql: gate.canonicalSql };
-    if (gate.kind !== 'SHOW' && gate.kind !== 'DESCRIBE') return { allowed: true, tables: gate.tables, sql: gate.parsedSql };
-    // DuckDB cannot run the Databricks spelling of SHOW/DESCRIBE: answer from information_schema,
+    // One canonical text, comments removed, judged by the gate and run by the engine: an engine
+    // quoting with backticks gets the Databricks spelling (Spark string escapes), the others the text
+    // as DuckDB's parser read it. The caller's original text never reaches an engine.
+    const adapter = warehouse.adapter;
+    const engineSql = adapter.identifierQuote === '`' ? gate.canonicalSql : gate.parsedSql;
+    if ((gate.kind !== 'SHOW' && gate.kind !== 'DESCRIBE') || adapter.runsDatabricksMetadataStatements) return { allowed: true, tables: gate.tables, sql: engineSql };
+    // An engine that cannot run Databricks' SHOW/DESCRIBE: answer from information_schema,
     // filtered to what the caller may see.
     const statement = parseMetadataStatement(gate.canonicalSql, namespace) as MetadataStatement;
     return {
       allowed: true,
       tables: gate.tables,
-      sql: gate.parsedSql,
+      sql: engineSql,
       answer: (run) =>
         metadataResult(warehouse, statement, {
           run,
@@ -109,8 +110,8 @@ export class CatalogAccess implements AccessControl {
 
   async #sessionNamespace(): Promise<Namespace> {
     const { warehouse } = this.#options;
-    const sql = warehouse.adapter.dialect === 'duckdb' ? 'SELECT current_database() AS c, current_schema() AS s' : 'SELECT current_catalog() AS c, current_schema() AS s';
-    const { rows } = await warehouse.query<{ c: string; s: string }>(sql);
+    // current_catalog() is Spark's name; DuckDB knows it too (an alias of current_database()).
+    const { rows } = await warehouse.query<{ c: string; s: string }>('SELECT current_catalog() AS c, current_schema() AS s');
     const row = rows[0];
     if (!row) throw new McpToolError('UNAVAILABLE', 'the warehouse session reported no current catalog and schema');
     return { catalog: String(row.c).toLowerCase(), schema: String(row.s).toLowerCase() };

@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { loadPolicy, type Policy } from '@odoo-ce/catalog';
-import type { Warehouse } from '@odoo-ce/warehouse';
+import { adapterFor, type Warehouse } from '@odoo-ce/warehouse';
 import { loadBundle } from '@odoo-ce/bundle';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CatalogAccess } from './catalog-access.js';
@@ -63,7 +63,7 @@ describe('comments: the engine runs the one canonical text the gate judged', () 
   });
 
   it('Databricks gets the comment-free text in its own spelling, never the original', async () => {
-    const databricks = { layout: fx.ctx.warehouse.layout, adapter: { dialect: 'databricks' } } as unknown as Warehouse;
+    const databricks = { layout: fx.ctx.warehouse.layout, adapter: adapterFor('databricks') } as unknown as Warehouse;
     const access = new CatalogAccess({ warehouse: databricks, policy, source: 'policy', namespace: { catalog: 'gold', schema: 'finance' } });
     const decision = await access.checkStatement('odoo-ce-n8n', CR_TRICK);
     expect(decision).toMatchObject({ allowed: true, tables: ['silver.finance.moves'], sql: "SELECT 1 AS x  \r, 'a\\', ' FROM silver.finance.moves  " });
@@ -153,7 +153,7 @@ describe("the gate's namespace is the engine session's", () => {
 describe('policy grants on the ops schema reach the layout ops schema', () => {
   it('a grant on ops.ops is checked on <ops.catalog>.<ops.schema>', async () => {
     const layout = { ...fx.ctx.warehouse.layout, ops: { catalog: 'dev_ops', schema: 'platform_ops' } };
-    const stub = { layout, adapter: { dialect: 'duckdb' } } as unknown as Warehouse;
+    const stub = { layout, adapter: adapterFor('duckdb') } as unknown as Warehouse;
     const grants = [
       { principal: principalId('executives'), securable: { type: 'CATALOG' as const, name: 'ops' }, privilege: 'USE CATALOG' as const },
       { principal: principalId('executives'), securable: { type: 'SCHEMA' as const, name: 'ops.ops' }, privilege: 'USE SCHEMA' as const },

@@ -24,15 +24,8 @@ export interface ModelVersion<A = unknown> {
   readonly promotionValue: number | null;
 }
 
-export interface RegisterInput {
-  readonly name: string;
-  readonly params: Readonly<Record<string, unknown>>;
-  readonly metrics: Readonly<Record<string, unknown>>;
-  readonly trainingRunId: string;
-  readonly artifact: unknown;
-  /** The metric promotion compares (its value comes from {@link recordEvaluation}). */
-  readonly promotionMetric: string;
-}
+/** What training registers; version, stage and the evaluated value are the registry's (see {@link recordEvaluation}). */
+export type RegisterInput = Pick<ModelVersion, 'name' | 'params' | 'metrics' | 'trainingRunId' | 'artifact' | 'promotionMetric'>;
 
 export interface PromotionDecision {
   readonly name: string;

@@ -36,6 +36,12 @@ export interface DialectAdapter {
   readonly supportsAggregateFilter: boolean;
   /** BIGINT values above 2^53 survive the round trip. */
   readonly preservesBigintPrecision: boolean;
+  /**
+   * Databricks' metadata statements — `SHOW CATALOGS | SCHEMAS | TABLES | GRANTS`, `DESCRIBE
+   * SCHEMA | CATALOG` — run as written. Where not (DuckDB), callers answer them from the
+   * information schema themselves.
+   */
+  readonly runsDatabricksMetadataStatements: boolean;
   readonly identifierQuote: '"' | '`';
   /** How a quote inside a string literal is escaped: doubled (`''`) or with a backslash (`\'`). */
   readonly stringLiteralStyle: 'doubled' | 'backslash';
@@ -87,6 +93,7 @@ export abstract class DialectAdapterBase implements DialectAdapter {
   readonly supportsTransactions: boolean = false;
   readonly supportsAggregateFilter: boolean = true;
   readonly preservesBigintPrecision: boolean = true;
+  readonly runsDatabricksMetadataStatements: boolean = false;
   abstract readonly identifierQuote: '"' | '`';
   abstract readonly stringLiteralStyle: 'doubled' | 'backslash';
   readonly maxIdentifierLength: number = 255;
@@ -221,6 +228,7 @@ export class DuckDbAdapter extends DialectAdapterBase {
 export class DatabricksAdapter extends DialectAdapterBase {
   readonly dialect = 'databricks' as const;
   override readonly preservesBigintPrecision = false;
+  override readonly runsDatabricksMetadataStatements = true;
   readonly identifierQuote = '`' as const;
   readonly stringLiteralStyle = 'backslash' as const;
   protected readonly stringTypeName = 'STRING';
