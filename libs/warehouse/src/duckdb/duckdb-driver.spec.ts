@@ -1,6 +1,6 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MetricsCollector } from '@odoo-ce/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WarehouseError } from '../core/errors.js';
@@ -37,6 +37,11 @@ describe('DuckDB driver (files on disk)', () => {
     await wh.close();
     wh = new Warehouse(duckDbDialect({ dataDir }));
     expect((await wh.query('select one from gold.finance.t')).rows).toEqual([{ one: 1 }]);
+  });
+
+  it('spills to <dataDir>/.tmp, not the working directory', async () => {
+    const { rows } = await wh.query<{ d: string }>("SELECT current_setting('temp_directory') AS d");
+    expect(rows[0]?.d).toBe(join(resolve(dataDir), '.tmp'));
   });
 
   it('reports DML as numAffectedRows', async () => {

@@ -19,6 +19,7 @@ export interface DuckDbConfig {
   readonly catalogs?: readonly string[];
   /** DuckDB threads (default: DuckDB's own, the number of cores). */
   readonly threads?: number;
+  /** DuckDB's `memory_limit` (e.g. `1GB`); beyond it work spills to `<dataDir>/.tmp`. */
   readonly memoryLimit?: string;
 }
 
@@ -61,6 +62,8 @@ export class DuckDbDriver implements WarehouseDriver {
       const options: Record<string, string> = {};
       if (this.#config.threads) options['threads'] = String(this.#config.threads);
       if (this.#config.memoryLimit) options['memory_limit'] = this.#config.memoryLimit;
+      // Spill files (larger-than-memory work) go under the data directory, not the process's cwd.
+      if (this.#config.dataDir !== ':memory:') options['temp_directory'] = join(this.#key, '.tmp');
       entry = { instance: DuckDBInstance.create(':memory:', options), refs: 0, attached: new Set() };
       instances.set(this.#key, entry);
     }
