@@ -86,6 +86,28 @@ describe('JobsApiClient against the Jobs API 2.2 stand-in', () => {
     expect(run.status?.termination_details?.type).toBe('CLIENT_ERROR');
   });
 
+  it('a job the stand-in executes stays RUNNING until the execution settles, then reports its result and message', async () => {
+    let finish: (ok: boolean) => void = () => undefined;
+    const seen: unknown[] = [];
+    const executing = await startJobsApiStandIn({
+      token: TOKEN,
+      jobs: [{ job_id: 21, name: 'executed', parameters: { seed: '42' }, execute: (run) => (seen.push(run), new Promise((resolve, reject) => (finish = (ok) => (ok ? resolve('SUCCESS') : reject(new Error('gate failed: id_unique\nstack')))))) }],
+    });
+    try {
+      const c = new JobsApiClient({ host: executing.url, token: TOKEN, retry: noSleep });
+      const { run_id } = await c.runNow({ job_id: 21, job_parameters: { seed: '7' } });
+      expect(seen).toEqual([{ run_id, job_parameters: { seed: '7' }, only: undefined }]);
+      for (let i = 0; i < 4; i++) await c.getRun(run_id);
+      expect((await c.getRun(run_id)).status?.state).toBe('RUNNING');
+      finish(false);
+      await new Promise((r) => setImmediate(r));
+      const run = await c.getRun(run_id);
+      expect(run.state).toMatchObject({ life_cycle_state: 'TERMINATED', result_state: 'FAILED', state_message: 'gate failed: id_unique' });
+    } finally {
+      await executing.close();
+    }
+  });
+
   it('maps 404 RESOURCE_DOES_NOT_EXIST to NOT_FOUND without retrying', async () => {
     const before = api.requests.length;
     const error = await client.getRun(999_999).catch((e: unknown) => e);

@@ -8,8 +8,20 @@ export interface StandInJob {
   readonly name: string;
   readonly tasks?: readonly string[];
   readonly parameters?: Readonly<Record<string, string>>;
-  /** How runs of this job end (default SUCCESS). */
+  /** How runs of this job end (default SUCCESS), unless `execute` runs them. */
   readonly outcome?: Extract<RunResultState, 'SUCCESS' | 'FAILED'>;
+  /**
+   * Runs the job for real (e.g. the rendered bundle's tasks against a local SQL endpoint): the run
+   * stays RUNNING until the promise settles and ends with its result (a rejection is FAILED).
+   */
+  readonly execute?: (run: StandInExecution) => Promise<Extract<RunResultState, 'SUCCESS' | 'FAILED'>>;
+}
+
+/** What {@link StandInJob.execute} is given: the run's id, its effective job parameters and `only`. */
+export interface StandInExecution {
+  readonly run_id: number;
+  readonly job_parameters: Readonly<Record<string, string>>;
+  readonly only: readonly string[] | undefined;
 }
 
 export interface JobsApiStandInOptions {
@@ -49,6 +61,8 @@ interface StandInRun {
   end_time?: number;
   readonly job_parameters: Record<string, string>;
   readonly only: readonly string[] | undefined;
+  /** Set by `execute` when it settles. */
+  executed?: { readonly result: Extract<RunResultState, 'SUCCESS' | 'FAILED'>; readonly message: string };
 }
 
 const API = '/api/2.2/jobs';
@@ -152,6 +166,12 @@ export async function startJobsApiStandIn(options: JobsApiStandInOptions): Promi
     };
     runs.set(run.run_id, run);
     if (typeof token === 'string') byToken.set(token, run.run_id);
+    if (job.execute) {
+      job.execute({ run_id: run.run_id, job_parameters: run.job_parameters, only: run.only }).then(
+        (result) => (run.executed = { result, message: result === 'FAILED' ? 'Task failed with an error.' : '' }),
+        (error: unknown) => (run.executed = { result: 'FAILED', message: error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error) }),
+      );
+    }
     send(res, 200, { run_id: run.run_id, number_in_job: run.run_id });
   }
 
@@ -180,14 +200,14 @@ export async function startJobsApiStandIn(options: JobsApiStandInOptions): Promi
   }
 
   function isTerminated(run: StandInRun): boolean {
-    return run.cancelled || run.polls > pending + running;
+    return run.cancelled || (run.job.execute ? run.polls > pending && run.executed !== undefined : run.polls > pending + running);
   }
 
   function describe(run: StandInRun): JobRun {
-    const phase = run.cancelled ? 'TERMINATED' : run.polls <= pending ? 'PENDING' : run.polls <= pending + running ? 'RUNNING' : 'TERMINATED';
-    const result: RunResultState | undefined = phase !== 'TERMINATED' ? undefined : run.cancelled ? 'CANCELED' : (run.job.outcome ?? 'SUCCESS');
+    const phase = run.cancelled ? 'TERMINATED' : run.polls <= pending ? 'PENDING' : isTerminated(run) ? 'TERMINATED' : 'RUNNING';
+    const result: RunResultState | undefined = phase !== 'TERMINATED' ? undefined : run.cancelled ? 'CANCELED' : (run.executed?.result ?? run.job.outcome ?? 'SUCCESS');
     if (phase === 'TERMINATED') run.end_time ??= Date.now();
-    const message = result === 'FAILED' ? 'Task failed with an error.' : result === 'CANCELED' ? 'Run cancelled by the user.' : '';
+    const message = run.executed?.message || (result === 'FAILED' ? 'Task failed with an error.' : result === 'CANCELED' ? 'Run cancelled by the user.' : '');
     const state = { life_cycle_state: phase, ...(result ? { result_state: result } : {}), state_message: message, user_cancelled_or_timedout: run.cancelled };
     const status = {
       state: phase,
