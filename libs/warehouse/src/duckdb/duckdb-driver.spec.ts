@@ -8,6 +8,7 @@ import { metricsSink } from '../core/ops.js';
 import { compiledQuery, param } from '../core/types.js';
 import { Warehouse } from '../core/warehouse.js';
 import { duckDbDialect } from './duckdb-driver.js';
+import { tableFunctionAsMacro } from './table-function.js';
 
 describe('DuckDB driver (files on disk)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'duck-'));
@@ -146,5 +147,35 @@ describe('DuckDB driver (in memory)', () => {
 
   it('refuses reserved catalog names', async () => {
     await expect(wh.query('create catalog main')).rejects.toMatchObject({ code: 'INVALID_IDENTIFIER' });
+  });
+});
+
+describe('Databricks table functions on DuckDB', () => {
+  it('CREATE OR REPLACE FUNCTION … RETURNS TABLE … RETURN becomes a table macro that SELECT * FROM f(n) calls, in its catalog and schema', async () => {
+    const warehouse = new Warehouse(duckDbDialect({ dataDir: ':memory:' }));
+    try {
+      await warehouse.query("CREATE CATALOG IF NOT EXISTS gold COMMENT 'x'");
+      await warehouse.query('CREATE SCHEMA IF NOT EXISTS gold.ml');
+      await warehouse.query("CREATE TABLE gold.ml.f AS SELECT * FROM (VALUES ('a', '2025-01', 1.0), ('a', '2025-02', 2.0), ('b', '2025-01', 3.0)) AS v(series, month, point)");
+      const create = `CREATE OR REPLACE FUNCTION gold.ml.next_months(horizon_months INT, only_series STRING)
+        RETURNS TABLE (series STRING, month STRING, point DOUBLE)
+        COMMENT 'the first n months (it''s a test)'
+        RETURN SELECT series, month, point FROM (SELECT *, dense_rank() OVER (PARTITION BY series ORDER BY month) AS h FROM gold.ml.f) AS r
+               WHERE h <= horizon_months AND (only_series IS NULL OR series = only_series);`;
+      await warehouse.query(create);
+      await warehouse.query(create); // OR REPLACE: rerunnable
+      const rows = (await warehouse.query<{ series: string; month: string }>('SELECT series, month FROM gold.ml.next_months(1, NULL) ORDER BY series')).rows;
+      expect(rows.map((r) => `${r.series} ${r.month}`)).toEqual(['a 2025-01', 'b 2025-01']);
+      expect((await warehouse.query("SELECT count(*) AS n FROM gold.ml.next_months(5, 'a')")).rows[0]).toEqual({ n: 2n });
+    } finally {
+      await warehouse.close();
+    }
+  });
+
+  it('leaves every other statement alone, including scalar functions and malformed ones', () => {
+    expect(tableFunctionAsMacro('CREATE FUNCTION f(x INT) RETURNS INT RETURN x + 1')).toBeUndefined();
+    expect(tableFunctionAsMacro('CREATE FUNCTION f(x INT RETURNS TABLE (y INT) RETURN SELECT 1')).toBeUndefined();
+    expect(tableFunctionAsMacro('SELECT 1')).toBeUndefined();
+    expect(tableFunctionAsMacro('CREATE FUNCTION `c`.s.f(n DECIMAL(10, 2), m INT) RETURNS TABLE (y DECIMAL(10, 2)) RETURN SELECT n * m AS y')).toBe('CREATE MACRO "c".s.f(n, m) AS TABLE SELECT n * m AS y');
   });
 });

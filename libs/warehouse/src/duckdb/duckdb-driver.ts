@@ -8,6 +8,7 @@ import type { WarehouseConnection, WarehouseDialect, WarehouseDriver } from '../
 import { WarehouseError } from '../core/errors.js';
 import type { ColumnInfo, CompiledQuery, ExecuteOptions, QueryResult, StreamOptions } from '../core/types.js';
 import { canonicalValue, duckDbStatement } from './values.js';
+import { tableFunctionAsMacro } from './table-function.js';
 
 export interface DuckDbConfig {
   /**
@@ -160,6 +161,8 @@ export class DuckDbConnection implements WarehouseConnection {
       await this.attach(this.raw, createCatalog[3] as string);
       return { columns: [], rows: [] };
     }
+    const macro = tableFunctionAsMacro(query.sql);
+    if (macro) query = { ...query, sql: macro };
     const statement = query.sql.trimStart().slice(0, 20).toUpperCase();
     const run = () =>
       this.#guard(options.signal, async () => {
