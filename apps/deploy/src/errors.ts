@@ -15,7 +15,9 @@ export type DeployErrorCode =
   /** `smoke` found an empty gold table or a failed data-quality run. */
   | 'SMOKE_FAILED'
   /** A deploy-time input (file, option) is missing or malformed. */
-  | 'INVALID_INPUT';
+  | 'INVALID_INPUT'
+  /** The `odoo_ce_tasks` wheel a job installs has not been built (`npx nx run databricks-tasks:wheel`). */
+  | 'WHEEL_MISSING';
 
 /**
  * Every failure of the deploy tool that is the user's to fix. Messages name the file (and line

@@ -4,6 +4,7 @@ import { renderBundleConfig, type Bundle } from '@odoo-ce/bundle';
 import { adapterFor, renderSql } from '@odoo-ce/warehouse';
 import { stringify } from 'yaml';
 import { BundleSourceMap } from './source-map.js';
+import { applyTaskWheel } from './task-wheel.js';
 import { layoutOf, taskParameters } from './validate.js';
 
 export interface RenderedBundle {
@@ -18,7 +19,9 @@ export interface RenderedBundle {
  * `databricks.yml` (no includes, no other targets, variables resolved, lookups kept) whose
  * `sql_task.file.path`s point at `sql/…` files rendered for the target (catalog names filled in,
  * `{{params.x}}` → the named marker `:x` that Databricks binds from the task parameters), and the
- * dashboards it deploys under `dashboards/`. `databricks bundle deploy -t <target>` runs from there.
+ * dashboards it deploys under `dashboards/`, and the `odoo_ce_tasks` wheel under `artifacts/` with the
+ * wheel tasks it runs (data-quality gates after gated tasks, the ML steps; see task-wheel.ts).
+ * `databricks bundle deploy -t <target>` runs from there.
  * The directory is replaced as a whole, so nothing stale survives a rename.
  */
 export function renderBundle(bundle: Bundle, outDir: string): RenderedBundle {
@@ -51,9 +54,11 @@ export function renderBundle(bundle: Bundle, outDir: string): RenderedBundle {
     }
   }
 
+  const map = new BundleSourceMap(bundle.root, bundle.files, bundle.target);
+  files.push(...applyTaskWheel(bundle, (config.resources?.['jobs'] ?? {}) as Parameters<typeof applyTaskWheel>[1], layout, map, out));
+
   const dashboards = config.resources?.['dashboards'] ?? {};
   if (Object.keys(dashboards).length > 0) {
-    const map = new BundleSourceMap(bundle.root, bundle.files, bundle.target);
     for (const [key, dashboard] of Object.entries(dashboards)) {
       const path = dashboard['file_path'];
       if (typeof path !== 'string') continue;

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import type { SourceLocation } from '@odoo-ce/bundle';
 
-/** Keys that identify an item of a merged sequence (the CLI merges tasks, job clusters and parameters by them). */
-const ITEM_IDS = ['task_key', 'job_cluster_key', 'name', 'principal'] as const;
+/** Keys that identify an item of a merged sequence (the CLI merges tasks, job clusters, environments and parameters by them). */
+const ITEM_IDS = ['task_key', 'job_cluster_key', 'environment_key', 'name', 'principal'] as const;
 
 interface ParsedFile {
   readonly file: string;

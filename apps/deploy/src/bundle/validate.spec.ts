@@ -162,10 +162,51 @@ describe.skipIf(!BUNDLE_SCHEMA)(needsSchema('deploy bundle validate|render (CLI)
     expect(sql).not.toMatch(/\{\{\s*(catalog|params)\./);
     expect(sql).toContain(':code_basic');
     expect(officialSchema()(config)).toBe(true);
-    // What was rendered is what the loader reads back: the same jobs and task keys.
+    // What was rendered is what the loader reads back: the same jobs and task keys, plus one gate
+    // task after each gated task.
     const reloaded = await loadBundle(out, { target: 'staging', env: {} });
     const original = await loadBundle(repoBundle, { target: 'staging', env: {} });
-    expect(Object.fromEntries(Object.values(reloaded.jobs).map((j) => [j.key, j.tasks.map((t) => t.key)]))).toEqual(Object.fromEntries(Object.values(original.jobs).map((j) => [j.key, j.tasks.map((t) => t.key)])));
+    const keys = (b: typeof original) => Object.fromEntries(Object.values(b.jobs).map((j) => [j.key, j.tasks.map((t) => t.key).sort()]));
+    const expected = keys(original);
+    expected['scout_daily_sync'] = [...(expected['scout_daily_sync'] ?? []), 'transaction_ingestion_quality_gate'].sort();
+    expect(keys(reloaded)).toEqual(expected);
+  }, 30_000);
+
+  it('render runs the TypeScript steps from the odoo_ce_tasks wheel: gate tasks, named parameters, the wheel under artifacts/', async () => {
+    const out = writeTree({});
+    dirs.push(out);
+    const run = await runCli(['bundle', 'render', '-t', 'staging', '--schema', VENDORED_SCHEMA, '--out', out, '--json']);
+    expect(run.code, run.stderr).toBe(0);
+    type Task = { task_key: string; depends_on?: { task_key: string }[]; environment_key?: string; sql_task?: { parameters?: Record<string, string> }; python_wheel_task?: { package_name: string; entry_point: string; named_parameters: Record<string, string> } };
+    type Job = { tasks: Task[]; environments: { environment_key: string; spec: { dependencies: string[] } }[] };
+    const config = parse(readFileSync(join(out, 'databricks.yml'), 'utf8')) as { resources: { jobs: Record<string, Job> } };
+    const scout = config.resources.jobs['scout_daily_sync'] as Job;
+    const task = (job: Job, key: string) => job.tasks.find((t) => t.task_key === key) as Task;
+    // The gate follows its task and everything downstream waits for it; the SQL task no longer carries the parameter.
+    expect(task(scout, 'transaction_ingestion').sql_task?.parameters?.['quality_gate']).toBeUndefined();
+    expect(task(scout, 'transaction_ingestion_quality_gate')).toMatchObject({
+      depends_on: [{ task_key: 'transaction_ingestion' }],
+      environment_key: 'odoo_ce_tasks',
+      python_wheel_task: { package_name: 'odoo_ce_tasks', entry_point: 'quality_gate', named_parameters: { table: 'silver.scout.transactions_candidates', task: 'transaction_ingestion' } },
+    });
+    for (const key of ['vendor_enrichment', 'expense_categorization']) expect(task(scout, key).depends_on).toEqual([{ task_key: 'transaction_ingestion_quality_gate' }]);
+    // Every wheel task knows where it runs: the target's catalogs, the job run id, the warehouse.
+    const ml = config.resources.jobs['ml_training'] as Job;
+    for (const t of [...scout.tasks, ...ml.tasks].filter((x) => x.python_wheel_task)) {
+      expect(t.python_wheel_task?.named_parameters).toMatchObject({
+        target: 'staging', run_id: '{{job.run_id}}', warehouse_id: '${var.warehouse_id}',
+        bronze_catalog: 'staging_bronze', silver_catalog: 'staging_silver', gold_catalog: 'staging_gold', platinum_catalog: 'staging_platinum', ops_catalog: 'staging_ops', ops_schema: 'ops',
+      });
+    }
+    expect(task(ml, 'train').python_wheel_task?.named_parameters).toMatchObject({ seed: '{{job.parameters.seed}}', forecast_months: '{{job.parameters.forecast_months}}' });
+    expect(task(scout, 'transaction_ingestion_quality_gate').python_wheel_task?.named_parameters).not.toHaveProperty('seed');
+    // The wheel is next to the bundle, and both jobs' environments install that copy.
+    for (const job of [scout, ml]) {
+      const deps = job.environments.find((e) => e.environment_key === 'odoo_ce_tasks')?.spec.dependencies ?? [];
+      expect(deps).toEqual([expect.stringMatching(/^\.\/artifacts\/odoo_ce_tasks-\d+\.\d+\.\d+-py3-none-any\.whl$/)]);
+      expect(existsSync(join(out, deps[0] as string))).toBe(true);
+    }
+    expect(officialSchema()(config)).toBe(true);
   }, 30_000);
 
 });

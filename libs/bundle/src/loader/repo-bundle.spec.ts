@@ -25,8 +25,7 @@ describe('databricks/bundles', () => {
       const dag = buildJobDag(definition);
       expect(dag.order.length).toBe(definition.tasks.length);
       expect(definition.schedule?.timezoneId).toBe('Asia/Manila');
-      // ml_training stays paused everywhere until its odoo_ce_ml wheel is built (resources/ml_jobs.yml).
-      expect(definition.schedule?.pauseStatus).toBe(target === 'prod' && definition.key !== 'ml_training' ? 'UNPAUSED' : 'PAUSED');
+      expect(definition.schedule?.pauseStatus).toBe(target === 'prod' ? 'UNPAUSED' : 'PAUSED');
       expect(definition.name).toMatch(new RegExp(`\\(${target}\\)$`));
       expect(definition.parameters.find((p) => p.name === 'gold_catalog')?.default).toBe(`${prefix}gold`);
       for (const task of definition.tasks) {

@@ -346,7 +346,7 @@ describe('local handlers for python_wheel_task entry points (taskHandlers)', () 
               - {task_key: prep, sql_task: {warehouse_id: w, file: {path: prep.sql}}}
               - task_key: fit
                 depends_on: [{task_key: prep}]
-                python_wheel_task: {package_name: odoo_ce_ml, entry_point: train}
+                python_wheel_task: {package_name: odoo_ce_tasks, entry_point: train}
               - task_key: after
                 depends_on: [{task_key: fit}]
                 sql_task: {warehouse_id: w, file: {path: after.sql}}

@@ -4,4 +4,4 @@
  * Never use it in production code.
  */
 export { dedent, removeTree, writeTempTree } from './temp-bundle.js';
-export { startJobsApiStandIn, type JobsApiStandIn, type JobsApiStandInOptions, type StandInJob, type StandInRequest } from '../jobs-api/testing/stand-in.js';
+export { startJobsApiStandIn, type JobsApiStandIn, type JobsApiStandInOptions, type StandInExecution, type StandInJob, type StandInRequest } from '../jobs-api/testing/stand-in.js';

@@ -1,0 +1,154 @@
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import type { Bundle } from '@odoo-ce/bundle';
+import { LAYERS, type CatalogLayout } from '@odoo-ce/warehouse';
+import { DeployError } from '../errors.js';
+import type { BundleSourceMap } from './source-map.js';
+
+/**
+ * The TypeScript steps of the jobs (ML model steps, data-quality gates) run on Databricks job
+ * compute from the `odoo_ce_tasks` wheel (apps/databricks-tasks): Python entry points that start
+ * Node with the same code the local runner calls. This file turns the source bundle into what that
+ * wheel needs: gate tasks, named parameters, and the wheel itself next to the rendered bundle.
+ */
+export const TASKS_PACKAGE = 'odoo_ce_tasks';
+/** The job environment (serverless) whose dependencies install the wheel. */
+export const TASKS_ENVIRONMENT = 'odoo_ce_tasks';
+/** Suffix of the task render adds after each gated task. */
+export const GATE_TASK_SUFFIX = '_quality_gate';
+
+/** Job parameters an entry point reads (passed as `{{job.parameters.<name>}}` when the job declares them). */
+const ENTRY_POINT_JOB_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
+  train: ['seed', 'forecast_months'],
+  evaluate: ['seed', 'forecast_months'],
+  promote: ['seed', 'forecast_months'],
+  score: ['seed', 'forecast_months'],
+  quality_gate: [],
+};
+
+interface WheelTask {
+  task_key: string;
+  description?: string;
+  depends_on?: { task_key: string }[];
+  environment_key?: string;
+  sql_task?: { parameters?: Record<string, string> };
+  python_wheel_task?: { package_name: string; entry_point: string; named_parameters?: Record<string, string> };
+}
+
+interface JobConfig {
+  tasks?: WheelTask[];
+  parameters?: { name: string; default?: string }[];
+  environments?: { environment_key: string; spec?: { dependencies?: string[] } }[];
+}
+
+/**
+ * Rewrites the resolved jobs in place for Databricks:
+ * - a `sql_task` with parameter `quality_gate: <table>` is followed by a `<task>_quality_gate`
+ *   wheel task (entry point `quality_gate`), and the tasks that depended on it depend on the gate,
+ *   so nothing downstream runs on data the gate refused — what the local runner does in `afterTask`;
+ * - every `odoo_ce_tasks` wheel task gets the named parameters the entry point needs: target, job
+ *   run id, warehouse id, the target's catalog layout, and the job parameters it reads;
+ * - the wheel an environment names by local path (`…/odoo_ce_tasks-*.whl`) is copied to
+ *   `artifacts/` and referenced from there.
+ * Returns the written artifact paths (relative to `outDir`).
+ */
+export function applyTaskWheel(bundle: Bundle, jobs: Record<string, JobConfig>, layout: CatalogLayout, map: BundleSourceMap, outDir: string): string[] {
+  const artifacts = new Set<string>();
+  for (const [jobKey, job] of Object.entries(jobs)) {
+    const tasks = job.tasks ?? [];
+    addGateTasks(jobKey, tasks);
+    const wheelTasks = tasks.filter((t) => t.python_wheel_task?.package_name === TASKS_PACKAGE);
+    if (wheelTasks.length === 0) continue;
+    const environment = (job.environments ?? []).find((e) => e.environment_key === TASKS_ENVIRONMENT);
+    if (!environment) {
+      throw new DeployError('BUNDLE_INVALID', `job ${jobKey}: its tasks ${wheelTasks.map((t) => t.task_key).join(', ')} run the ${TASKS_PACKAGE} wheel; declare environments: [{environment_key: ${TASKS_ENVIRONMENT}, spec: {environment_version: "2", dependencies: [<path of the wheel>]}}]`);
+    }
+    const jobParameters = new Set((job.parameters ?? []).map((p) => p.name));
+    for (const task of wheelTasks) {
+      const wheel = task.python_wheel_task as NonNullable<WheelTask['python_wheel_task']>;
+      const reads = ENTRY_POINT_JOB_PARAMETERS[wheel.entry_point];
+      if (!reads) {
+        throw new DeployError('BUNDLE_INVALID', `job ${jobKey} task ${task.task_key}: entry point "${wheel.entry_point}" is not one of the ${TASKS_PACKAGE} wheel's (${Object.keys(ENTRY_POINT_JOB_PARAMETERS).join(', ')})`);
+      }
+      task.environment_key = TASKS_ENVIRONMENT;
+      wheel.named_parameters = {
+        ...baseParameters(bundle, layout),
+        ...Object.fromEntries(reads.filter((p) => jobParameters.has(p)).map((p) => [p, `{{job.parameters.${p}}}`])),
+        ...(wheel.named_parameters ?? {}),
+      };
+    }
+    const dependencies = environment.spec?.dependencies ?? [];
+    (job.environments ?? []).forEach((env, e) => {
+      env.spec?.dependencies?.forEach((dependency, d) => {
+        if (!isLocalPath(dependency)) return;
+        const where = map.locate(['resources', 'jobs', jobKey, 'environments', String(e), 'spec', 'dependencies', String(d)], { resources: { jobs } });
+        const wheel = resolveWheel(resolve(where ? dirname(join(bundle.root, where.file)) : bundle.root, dependency), `job ${jobKey} environment ${env.environment_key}`);
+        const rel = join('artifacts', basename(wheel));
+        mkdirSync(join(outDir, 'artifacts'), { recursive: true });
+        copyFileSync(wheel, join(outDir, rel));
+        artifacts.add(rel);
+        (env.spec?.dependencies as string[])[d] = `./${rel}`;
+      });
+    });
+    if (!dependencies.some((d) => basename(d).startsWith(`${TASKS_PACKAGE}-`))) {
+      throw new DeployError('BUNDLE_INVALID', `job ${jobKey}: environment ${TASKS_ENVIRONMENT} does not install the ${TASKS_PACKAGE} wheel (dependencies: ${JSON.stringify(dependencies)})`);
+    }
+  }
+  return [...artifacts];
+}
+
+/** Inserts `<task>_quality_gate` after every gated sql_task and points its dependents at the gate. */
+function addGateTasks(jobKey: string, tasks: WheelTask[]): void {
+  for (const task of [...tasks]) {
+    const table = task.sql_task?.parameters?.['quality_gate'];
+    if (table === undefined) continue;
+    const gateKey = `${task.task_key}${GATE_TASK_SUFFIX}`;
+    if (tasks.some((t) => t.task_key === gateKey)) throw new DeployError('BUNDLE_INVALID', `job ${jobKey}: task key ${gateKey} is taken; render names the quality gate of ${task.task_key} so`);
+    const parameters = { ...task.sql_task?.parameters };
+    delete parameters['quality_gate'];
+    if (task.sql_task) {
+      if (Object.keys(parameters).length > 0) task.sql_task.parameters = parameters;
+      else delete task.sql_task.parameters;
+    }
+    for (const other of tasks) {
+      for (const dependency of other.depends_on ?? []) if (dependency.task_key === task.task_key) dependency.task_key = gateKey;
+    }
+    tasks.splice(tasks.indexOf(task) + 1, 0, {
+      task_key: gateKey,
+      description: `Data-quality gate on ${table} (databricks/quality): rows failing a drop expectation → quarantine, results → dq_results; a failing fail expectation fails the run.`,
+      depends_on: [{ task_key: task.task_key }],
+      environment_key: TASKS_ENVIRONMENT,
+      python_wheel_task: { package_name: TASKS_PACKAGE, entry_point: 'quality_gate', named_parameters: { table, task: task.task_key } },
+    });
+  }
+}
+
+/** What every entry point is told: where it runs and which catalogs the target maps to. */
+function baseParameters(bundle: Bundle, layout: CatalogLayout): Record<string, string> {
+  return {
+    target: bundle.target,
+    run_id: '{{job.run_id}}',
+    // Interpolated by the Databricks CLI like the sql_tasks' warehouse_id (a lookup variable).
+    warehouse_id: '${var.warehouse_id}',
+    ...Object.fromEntries(LAYERS.map((l) => [`${l}_catalog`, layout.catalogs[l]])),
+    ops_catalog: layout.ops.catalog,
+    ops_schema: layout.ops.schema,
+  };
+}
+
+function isLocalPath(dependency: string): boolean {
+  return dependency.startsWith('./') || dependency.startsWith('../') || dependency.startsWith('/');
+}
+
+/** A local wheel path, `*` allowed in the file name; exactly one file must match. */
+function resolveWheel(pattern: string, what: string): string {
+  const dir = dirname(pattern);
+  const name = basename(pattern);
+  const re = new RegExp(`^${name.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+  const matches = existsSync(dir) ? readdirSync(dir).filter((f) => re.test(f)).sort() : [];
+  if (matches.length === 0) {
+    throw new DeployError('WHEEL_MISSING', `${what}: no wheel matches ${pattern}; build it first: npx nx run databricks-tasks:wheel`);
+  }
+  if (matches.length > 1) throw new DeployError('BUNDLE_INVALID', `${what}: ${matches.length} wheels match ${pattern} (${matches.join(', ')}); expected one`);
+  return join(dir, matches[0] as string);
+}
