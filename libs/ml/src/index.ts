@@ -56,6 +56,8 @@ export { mlTaskHandlers, type MlEntryPoint, type MlTaskContext, type MlTaskHandl
 export { readExpenses, readSeries, type ExpenseFeatureRow } from './training/read.js';
 export { backtest, type BacktestOptions, type BacktestResult } from './forecast/backtest.js';
 export { fitSeriesModel, fitValues, forecastModel, seasonalNaive, type FitOptions, type ForecastMethod, type ForecastPoint, type SeriesModel } from './forecast/forecaster.js';
+export { fitSeriesModels, relatedSeries } from './forecast/series-set.js';
+export { fitSeasonalRegression, regressionForecast, robustDecomposition, sharedSeason, sharedSeasonTest, MIN_SHARED_SERIES, SHARED_SEASON_ALPHA, type LogDecomposition, type RegressionArtifact, type SharedSeason } from './forecast/seasonal-regression.js';
 export { etsPoint, etsSd, fitEts, type EtsFit, type EtsParams, type EtsSpec, type EtsState, type SeasonKind, type TrendKind } from './forecast/holt-winters.js';
 export { amountBucket, expenseTokens, predictNaiveBayes, trainNaiveBayes, type ExpenseText, type NaiveBayesModel, type Prediction } from './classify/naive-bayes.js';
 export { classificationMetrics, type ClassificationMetrics } from './classify/metrics.js';

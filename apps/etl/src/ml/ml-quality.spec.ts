@@ -3,10 +3,11 @@
  * injected amount spikes and duplicate payments, plus one year of Odoo), end to end on DuckDB:
  * `etl run ml_training` (features → train → evaluate → promote → score), then the registry, the
  * predictions tables and the serving API. Numbers are measured, not hard-coded. The bars: forecast
- * mean MAE relative to the seasonal-naive forecast from the same backtest origins < 1 (the issue says
- * "MASE < 1"; Hyndman's MASE is measured and reported next to it, it is not what is asserted), anomaly
- * precision and recall ≥ 0.8. Seed 7 is the seed the anomaly thresholds were set on; seed 5 was never
- * used for tuning and checks that the anomaly bar and the interval invariant hold on other data too.
+ * Hyndman MASE < 1 (the issue's "MASE < 1": rolling-origin errors scaled by the in-sample one-step
+ * seasonal-naive MAE of each training window) and mean MAE relative to the seasonal-naive forecast
+ * from the same origins < 1; anomaly precision and recall ≥ 0.8. Seed 7 is the seed the anomaly
+ * thresholds were set on; seed 5 was never used for tuning the anomaly thresholds and is the harder
+ * seed for the forecasts (docs/ml.md has both seeds and four more).
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -68,20 +69,37 @@ describe('ml_training on the sample data (DuckDB)', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const summary = JSON.parse(run.stdout) as { status: string; tasks: { taskKey: string; status: string }[] };
-    expect(summary.tasks.map((t) => [t.taskKey, t.status])).toEqual(['features', 'train', 'evaluate', 'promote', 'score'].map((k) => [k, 'succeeded']));
+    expect(summary.tasks.map((t) => [t.taskKey, t.status])).toEqual(['features', 'train', 'evaluate', 'promote', 'score', 'forecast_function'].map((k) => [k, 'succeeded']));
   });
 
-  it('forecasts: mean MAE relative to seasonal naive from the same origins < 1 (Hyndman MASE reported, not asserted)', async () => {
+  it('publishes the forecasts through gold.ml_features.get_bir_forecast(horizon_months): the first N months of every series, as scored', async () => {
+    const viaFunction = (await warehouse.query<{ series: string; month: string; horizon: number; point: number }>('SELECT series, month, horizon, point FROM gold.ml_features.get_bir_forecast(3) ORDER BY series, month')).rows;
+    const scored = (await warehouse.query<{ series: string; month: string; point: number }>('SELECT series, month, point FROM platinum.predictions.bir_monthly_forecast ORDER BY series, month')).rows;
+    const bySeries = new Map<string, typeof scored>();
+    for (const r of scored) bySeries.set(r.series, [...(bySeries.get(r.series) ?? []), r]);
+    const firstThree = [...bySeries.values()].flatMap((rows) => rows.slice(0, 3).map((r, i) => ({ ...r, horizon: i + 1 })));
+    expect(viaFunction.length).toBe(18 * 3);
+    expect(viaFunction).toEqual(firstThree);
+  });
+
+  it('forecasts: Hyndman MASE < 1 and mean MAE relative to seasonal naive from the same origins < 1', async () => {
     const forecast = (await evaluation('bir_monthly_forecast')) as RunEvaluation['forecast'];
     // 16 agency series (ewt, input_vat × 8 agencies) have 36 months; the Odoo series have 12 (fallback, no backtest).
     expect(forecast.backtested).toBe(16);
+    expect(forecast.mean_mase).toBeGreaterThan(0);
+    expect(forecast.mean_mase).toBeLessThan(1);
     expect(forecast.mean_relative_mae).toBeLessThan(1);
-    // Hyndman's MASE (in-sample one-step seasonal-naive scale) is measured and stored; docs/ml.md reports it.
-    expect(Number.isFinite(forecast.mean_mase) && forecast.mean_mase > 0).toBe(true);
     expect(forecast.per_series['1601c:withheld']?.method).toBe('seasonal_naive');
     expect(forecast.per_series['1601c:withheld']?.notes.join(' ')).toMatch(/12 months of history: Holt-Winters needs 24/);
-    const methods = Object.values(forecast.per_series).filter((s) => s.observations === 36).map((s) => s.method);
-    expect(new Set(methods)).toEqual(new Set(['holt_winters']));
+    // The 16 agency series cover the same months, so they share seasonal indexes — unless the F test
+    // finds a series' own pattern different (p < 0.01), which its notes then say.
+    const agencySeries = Object.values(forecast.per_series).filter((s) => s.observations === 36);
+    const shared = agencySeries.filter((s) => s.method === 'seasonal_regression');
+    expect(shared.length).toBeGreaterThan(agencySeries.length / 2);
+    for (const s of shared) expect(s.notes.join(' ')).toMatch(/seasonal indexes shared by 16 related series/);
+    for (const s of agencySeries.filter((a) => a.method !== 'seasonal_regression')) {
+      expect([s.method, s.notes.join(' ')]).toEqual(['holt_winters', expect.stringMatching(/own seasonal pattern differs from the one shared by 16 related series \(F test p = .* < 0\.01\)/)]);
+    }
   });
 
   it('finds the injected anomalies with precision and recall ≥ 0.8', async () => {
@@ -110,7 +128,7 @@ describe('ml_training on the sample data (DuckDB)', () => {
 
   it('serves forecasts and transaction scores from the production versions', async () => {
     const f = await forecastSeries(warehouse, { series: 'ewt:RIM', months: 3 });
-    expect(f).toMatchObject({ series: 'ewt:RIM', model_version: 1, method: 'holt_winters' });
+    expect(f).toMatchObject({ series: 'ewt:RIM', model_version: 1, method: 'seasonal_regression' });
     expect(f.points.map((p) => p.month)).toEqual(['2026-01', '2026-02', '2026-03']);
     await expect(forecastSeries(warehouse, { series: 'ewt:NOPE', months: 3 })).rejects.toMatchObject({ code: 'UNKNOWN_SERIES' });
     const normal = await scoreTransaction(warehouse, { agency: 'RIM', vendor: 'Jollibee Foods Corp', category: 'meals', amount: '850.00', date: '2025-06-10' });
@@ -178,9 +196,11 @@ describe('ml_training on a second seed the thresholds were not set on (seed 5)',
     expect(await forecastRowViolations(warehouse)).toEqual({ rows: 18 * 12, violations: [] });
   });
 
-  it('forecasts: mean MAE relative to seasonal naive from the same origins < 1', async () => {
+  it('forecasts: Hyndman MASE < 1 and mean MAE relative to seasonal naive from the same origins < 1', async () => {
     const forecast = (await listModelVersions(warehouse, 'bir_monthly_forecast')).find((v) => v.version === 1)?.metrics['evaluation'] as RunEvaluation['forecast'];
     expect(forecast.backtested).toBe(16);
+    expect(forecast.mean_mase).toBeGreaterThan(0);
+    expect(forecast.mean_mase).toBeLessThan(1);
     expect(forecast.mean_relative_mae).toBeLessThan(1);
   });
 });

@@ -1,5 +1,7 @@
+import { invalidInput } from '../errors.js';
 import { addMonths } from '../series.js';
 import { fitValues, forecastModel, type ForecastMethod, type ForecastPoint } from './forecaster.js';
+import { sharedSeason, type SharedSeason } from './seasonal-regression.js';
 
 export interface BacktestOptions {
   readonly period?: number;
@@ -10,6 +12,12 @@ export interface BacktestOptions {
   readonly level?: number;
   /** Passed to the model fit (see FitOptions.pool). */
   readonly pool?: boolean;
+  /**
+   * Series over the same months as `y` (`y` itself may be among them; see `relatedSeries`): at each
+   * origin the shared seasonal indexes are estimated from their first t months only, as the job's fit
+   * would have been on that date.
+   */
+  readonly related?: readonly (readonly number[])[];
 }
 
 export interface BacktestResult {
@@ -32,6 +40,20 @@ export interface BacktestResult {
 }
 
 /**
+ * The shared profile of `related` on their first t months. Every member of a group is backtested
+ * against the same `related` array (see `relatedSeries`), so the profile of each origin is computed
+ * once per group rather than once per member; weakly keyed, so it goes with the array.
+ */
+const profileCache = new WeakMap<readonly (readonly number[])[], Map<string, SharedSeason | undefined>>();
+function sharedSeasonAt(related: readonly (readonly number[])[], t: number, period: number): SharedSeason | undefined {
+  let byOrigin = profileCache.get(related);
+  if (!byOrigin) profileCache.set(related, (byOrigin = new Map()));
+  const key = `${t}/${period}`;
+  if (!byOrigin.has(key)) byOrigin.set(key, sharedSeason(related.map((r) => r.slice(0, t)), period));
+  return byOrigin.get(key);
+}
+
+/**
  * Rolling-origin evaluation: for every origin t from `minTrain` to n − 1, fit on y[0..t) only
  * (selection included), forecast up to `horizon` months, compare with the actual values and with
  * the seasonal naive forecast from the same origin. Undefined when the series is too short for
@@ -42,6 +64,9 @@ export function backtest(y: readonly number[], options: BacktestOptions = {}): B
   const horizon = options.horizon ?? 3;
   const minTrain = options.minTrain ?? 2 * period;
   if (y.length <= minTrain) return undefined;
+  options.related?.forEach((r, i) => {
+    if (r.length !== y.length) throw invalidInput(`related[${i}].length`, r.length, `${y.length}, the months of the backtested series (related series cover the same months)`);
+  });
   let absError = 0;
   let naiveAbsError = 0;
   let scaledError = 0;
@@ -51,7 +76,8 @@ export function backtest(y: readonly number[], options: BacktestOptions = {}): B
   const methods: Partial<Record<ForecastMethod, number>> = {};
   for (let t = minTrain; t < y.length; t++) {
     const train = y.slice(0, t);
-    const model = fitValues('backtest', train, addMonths('2000-01', t - 1), period, [], options.pool);
+    const shared = options.related ? sharedSeasonAt(options.related, t, period) : undefined;
+    const model = fitValues('backtest', train, addMonths('2000-01', t - 1), period, [], options.pool, shared);
     methods[model.method] = (methods[model.method] ?? 0) + 1;
     const steps = Math.min(horizon, y.length - t);
     const forecast = forecastModel(model, steps, options.level ?? 0.95);

@@ -2,8 +2,9 @@ import { probit } from 'simple-statistics';
 import { invalidInput, MlError } from '../errors.js';
 import { addMonths, prepareSeries, type MonthlyPoint } from '../series.js';
 import { etsPoint, etsSd, fitEts, type EtsFit, type EtsParams, type EtsSpec, type EtsState, type SeasonKind, type TrendKind } from './holt-winters.js';
+import { fitSeasonalRegression, regressionForecast, SHARED_SEASON_ALPHA, sharedSeasonTest, type RegressionArtifact, type SharedSeason } from './seasonal-regression.js';
 
-export type ForecastMethod = 'holt_winters' | 'seasonal_naive' | 'exponential_smoothing' | 'constant';
+export type ForecastMethod = 'seasonal_regression' | 'holt_winters' | 'seasonal_naive' | 'exponential_smoothing' | 'constant';
 
 /**
  * A fitted series model as stored in the registry artifact (plain JSON): forecasting needs only
@@ -24,6 +25,8 @@ export interface SeriesModel {
    * is their mean, the sd the mean of their sds. `ets` is then the lowest-AICc member, for reporting.
    */
   readonly pool?: readonly EtsArtifact[];
+  /** Seasonal regression on the log scale with seasonal indexes shared by related series. */
+  readonly regression?: RegressionArtifact;
   /** Seasonal naive: the last season of values and the sd of seasonal differences. */
   readonly naive?: { readonly lastSeason: readonly number[]; readonly sigma: number };
   /** Constant series: the value. */
@@ -57,6 +60,12 @@ export interface FitOptions {
    * 36-month series pooling lowers the backtest MAE for every seed measured (docs/ml.md).
    */
   readonly pool?: boolean;
+  /**
+   * Seasonal log indexes shared by related series over the same months (see `sharedSeason`, or
+   * `fitSeriesModels`, which finds the groups). With it a positive series of ≥ 2 seasons is forecast
+   * by seasonal regression instead of Holt-Winters.
+   */
+  readonly sharedSeason?: SharedSeason;
 }
 
 export const DEFAULT_POOL = true;
@@ -83,11 +92,35 @@ export function fitSeriesModel(series: string, points: readonly MonthlyPoint[], 
   if (!Number.isInteger(period) || period < 2) throw invalidInput('period', period, 'a whole number ≥ 2');
   const prepared = prepareSeries(series, points);
   return fitValues(series, prepared.values, addMonths(prepared.start, prepared.values.length - 1), period,
-    prepared.filled.length ? [`${prepared.filled.length} missing month(s) filled by linear interpolation: ${prepared.filled.join(', ')}`] : [], options.pool ?? DEFAULT_POOL);
+    prepared.filled.length ? [`${prepared.filled.length} missing month(s) filled by linear interpolation: ${prepared.filled.join(', ')}`] : [], options.pool ?? DEFAULT_POOL, options.sharedSeason);
 }
 
 /** {@link fitSeriesModel} on a regular series (used by the backtest on prefixes). */
-export function fitValues(series: string, y: readonly number[], lastMonth: string, period: number, notes: readonly string[] = [], pool = DEFAULT_POOL): SeriesModel {
+export function fitValues(series: string, y: readonly number[], lastMonth: string, period: number, notes: readonly string[] = [], pool = DEFAULT_POOL, shared?: SharedSeason): SeriesModel {
+  const n = y.length;
+  if (shared && shared.indexes.length === period && n >= 2 * period && y.every((v) => v > 0) && !y.every((v) => v === y[0])) {
+    const test = sharedSeasonTest(y, shared);
+    if (test.pValue >= SHARED_SEASON_ALPHA) return seasonalRegressionModel(series, y, lastMonth, notes, shared);
+    const reason = `own seasonal pattern differs from the one shared by ${shared.members} related series (F test p = ${test.pValue.toPrecision(2)} < ${SHARED_SEASON_ALPHA}), so it is fitted alone`;
+    return fitAlone(series, y, lastMonth, period, [...notes, reason], pool);
+  }
+  return fitAlone(series, y, lastMonth, period, notes, pool);
+}
+
+function seasonalRegressionModel(series: string, y: readonly number[], lastMonth: string, notes: readonly string[], shared: SharedSeason): SeriesModel {
+  const n = y.length;
+  const { artifact, outliers } = fitSeasonalRegression(y, shared);
+  const outlierNote = outliers.length ? `; ${outliers.length} month(s) down-weighted as outliers: ${outliers.map((t) => addMonths(lastMonth, t - (n - 1))).join(', ')}` : '';
+  return {
+    series, lastMonth, observations: n, nonNegative: true,
+    method: 'seasonal_regression',
+    regression: artifact,
+    notes: [...notes, `seasonal indexes shared by ${shared.members} related series over the same months; level and trend fitted robustly on the log scale${outlierNote}`],
+  };
+}
+
+/** One series on its own: Holt-Winters candidates, or a fallback with its reason. */
+function fitAlone(series: string, y: readonly number[], lastMonth: string, period: number, notes: readonly string[], pool: boolean): SeriesModel {
   const n = y.length;
   const nonNegative = y.every((v) => v >= 0);
   const common = { series, lastMonth, observations: n, nonNegative };
@@ -193,31 +226,7 @@ export function forecastModel(model: SeriesModel, months: number, level = 0.95):
   const z = probit(0.5 + level / 2);
   const out: ForecastPoint[] = [];
   for (let h = 1; h <= months; h++) {
-    let point: number;
-    let sd: number;
-    if (model.method === 'constant') {
-      point = model.constant as number;
-      sd = 0;
-    } else if (model.method === 'seasonal_naive' && model.naive) {
-      const season = model.naive.lastSeason;
-      point = season[(h - 1) % season.length] as number;
-      sd = model.naive.sigma * Math.sqrt(Math.floor((h - 1) / season.length) + 1);
-    } else if (model.pool && model.pool.length > 0) {
-      const members = model.pool.map((m) => {
-        const p = etsPoint(m, h);
-        return { p, sd: etsSd(m, h, p) };
-      });
-      point = members.reduce((a, m) => a + m.p, 0) / members.length;
-      sd = members.reduce((a, m) => a + m.sd, 0) / members.length;
-    } else if (model.ets) {
-      point = etsPoint(model.ets, h);
-      sd = etsSd(model.ets, h, point);
-    } else {
-      throw new MlError('INVALID_ARTIFACT', `series model "${model.series}" (method ${model.method}) has no parameters`);
-    }
-    const width = z * Math.abs(sd);
-    let lower = point - width;
-    let upper = point + width;
+    let { point, lower, upper } = interval(model, h, z);
     if (model.nonNegative) {
       // A declining trend can extrapolate below zero; a tax amount cannot be negative, so the
       // whole interval (point included) is clipped, keeping lower ≤ point ≤ upper.
@@ -233,4 +242,37 @@ export function forecastModel(model: SeriesModel, months: number, level = 0.95):
     out.push({ month: addMonths(model.lastMonth, h), point, lower, upper });
   }
   return out;
+}
+
+/** Point and interval `h` months ahead before clipping: symmetric, except on the log scale. */
+function interval(model: SeriesModel, h: number, z: number): { point: number; lower: number; upper: number } {
+  if (model.method === 'seasonal_regression' && model.regression) {
+    // Symmetric on the log scale, so exp(log point ± z·sd) around the median forecast, always > 0.
+    const r = regressionForecast(model.regression, h);
+    return { point: Math.exp(r.logPoint), lower: Math.exp(r.logPoint - z * r.sd), upper: Math.exp(r.logPoint + z * r.sd) };
+  }
+  let point: number;
+  let sd: number;
+  if (model.method === 'constant') {
+    point = model.constant as number;
+    sd = 0;
+  } else if (model.method === 'seasonal_naive' && model.naive) {
+    const season = model.naive.lastSeason;
+    point = season[(h - 1) % season.length] as number;
+    sd = model.naive.sigma * Math.sqrt(Math.floor((h - 1) / season.length) + 1);
+  } else if (model.pool && model.pool.length > 0) {
+    const members = model.pool.map((m) => {
+      const p = etsPoint(m, h);
+      return { p, sd: etsSd(m, h, p) };
+    });
+    point = members.reduce((a, m) => a + m.p, 0) / members.length;
+    sd = members.reduce((a, m) => a + m.sd, 0) / members.length;
+  } else if (model.ets) {
+    point = etsPoint(model.ets, h);
+    sd = etsSd(model.ets, h, point);
+  } else {
+    throw new MlError('INVALID_ARTIFACT', `series model "${model.series}" (method ${model.method}) has no parameters`);
+  }
+  const width = z * Math.abs(sd);
+  return { point, lower: point - width, upper: point + width };
 }

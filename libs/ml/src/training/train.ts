@@ -4,7 +4,8 @@ import { MlError } from '../errors.js';
 import { classificationMetrics, type ClassificationMetrics } from '../classify/metrics.js';
 import { expenseTokens, predictNaiveBayes, trainNaiveBayes } from '../classify/naive-bayes.js';
 import { backtest, type BacktestResult } from '../forecast/backtest.js';
-import { fitSeriesModel, type SeriesModel } from '../forecast/forecaster.js';
+import type { SeriesModel } from '../forecast/forecaster.js';
+import { fitSeriesModels, relatedSeries } from '../forecast/series-set.js';
 import { MODEL_NAMES, PROMOTION_METRICS, type AnomalyArtifact, type ClassifierArtifact, type ForecastArtifact, type ModelName } from '../models.js';
 import { hashString } from '../random.js';
 import { prepareSeries, type MonthlyPoint } from '../series.js';
@@ -41,11 +42,13 @@ export function trainForecasts(series: ReadonlyMap<string, readonly MonthlyPoint
   const models: Record<string, SeriesModel> = {};
   const perSeries: Record<string, SeriesEvaluation> = {};
   const backtests: BacktestResult[] = [];
+  const fitted = fitSeriesModels(series, { period });
+  const related = relatedSeries(series);
   for (const name of [...series.keys()].sort()) {
     const points = series.get(name) as MonthlyPoint[];
-    const model = fitSeriesModel(name, points, { period });
+    const model = fitted[name] as SeriesModel;
     models[name] = model;
-    const bt = model.method === 'constant' ? undefined : backtest(prepareSeries(name, points).values, { period, horizon: options.horizon ?? 3 });
+    const bt = model.method === 'constant' ? undefined : backtest(prepareSeries(name, points).values, { period, horizon: options.horizon ?? 3, related: related.get(name) ?? [] });
     if (bt) backtests.push(bt);
     perSeries[name] = { method: model.method, observations: model.observations, notes: model.notes, ...(bt ? { backtest: bt } : {}) };
   }
@@ -110,14 +113,13 @@ export interface RunVersions {
 export async function trainRun(executor: QueryExecutor, options: TrainOptions): Promise<RunVersions> {
   const seed = options.seed ?? 42;
   const series = await readSeries(executor);
-  const models: Record<string, SeriesModel> = {};
-  for (const name of [...series.keys()].sort()) models[name] = fitSeriesModel(name, series.get(name) as MonthlyPoint[]);
+  const models = fitSeriesModels(series);
   const forecastArtifact: ForecastArtifact = { kind: 'series_forecast', period: 12, series: models };
   const methods: Record<string, number> = {};
   for (const m of Object.values(models)) methods[m.method] = (methods[m.method] ?? 0) + 1;
   const forecast = await registerModel(executor, {
     name: MODEL_NAMES.forecast,
-    params: { period: 12, selection: 'aicc', candidates: 'ETS trend {none, additive, damped} x season {none, additive, multiplicative}' },
+    params: { period: 12, shared_season: 'log-scale seasonal indexes shared by series over the same months (F test p >= 0.01), robust level and trend', alone: 'ETS trend {none, additive, damped} x season {none, additive, multiplicative}, pooled' },
     metrics: { series: Object.keys(models).length, methods },
     trainingRunId: options.runId,
     artifact: forecastArtifact,
