@@ -72,6 +72,19 @@ describe('processN8nWebhooks: landed n8n events → their downstream bronze tabl
     expect(await rows('SELECT count(*)::int AS n FROM bronze.scout.transactions')).toEqual([{ n: 3 }]);
   });
 
+  it('an event an earlier version recorded `unrouted` is routed once its type has a route, and its ledger row replaced', async () => {
+    await deliver('evt-j2', 'job.requested', { job: 'month_end_close', run_id: 'req-2' }, '2026-03-04T08:00:00Z');
+    // As an earlier version without the job.requested route would have left it.
+    await warehouse.query("INSERT INTO ops.ops.n8n_webhooks_processed VALUES ('evt-j2', 'job.requested', 'unrouted', NULL, 'no downstream table for event_type job.requested', 'old-batch', now())");
+    const run = await processN8nWebhooks(warehouse);
+    expect(run).toMatchObject({ pending: 1, types: [{ eventType: 'job.requested', table: 'bronze.external_sources.job_requests', events: 1, rowsWritten: 1, rejected: 0 }] });
+    expect(await rows("SELECT _id FROM bronze.external_sources.job_requests WHERE _id = 'evt-j2'")).toEqual([{ _id: 'evt-j2' }]);
+    expect(await rows("SELECT status, target_table FROM ops.ops.n8n_webhooks_processed WHERE webhook_id = 'evt-j2'")).toEqual([{ status: 'processed', target_table: 'bronze.external_sources.job_requests' }]);
+    // Still-unroutable events stay unrouted and are not picked up again.
+    expect(await rows("SELECT status FROM ops.ops.n8n_webhooks_processed WHERE webhook_id = 'evt-c1'")).toEqual([{ status: 'unrouted' }]);
+    expect(await processN8nWebhooks(warehouse)).toMatchObject({ pending: 0, types: [] });
+  });
+
   it('a crash between the downstream write and the ledger is completed by the next run without duplicates', async () => {
     await deliver('evt-t3', 'scout.transaction.submitted', { id: 'txn-n8n-3', ...txn }, '2026-03-03T08:00:00Z');
     await processN8nWebhooks(warehouse);

@@ -88,7 +88,8 @@ interface Landed {
  * downstream INSERT skips rows already written for the same webhook event (`_file` =
  * `n8n:<event id>`), and only then is the event recorded in `<ops>.n8n_webhooks_processed`; a
  * rerun after a crash in between writes no duplicate and completes the ledger. Events of types
- * without a route are recorded as `unrouted` (kept in the landing table).
+ * without a route are recorded as `unrouted` (kept in the landing table) and are routed by the first
+ * run after their type gets a route.
  */
 export async function processN8nWebhooks(warehouse: Warehouse, options: { readonly batchId?: string; readonly logger?: EventLogger; readonly now?: () => Date; readonly chunkSize?: number } = {}): Promise<N8nProcessResult> {
   const a = warehouse.adapter;
@@ -103,8 +104,16 @@ export async function processN8nWebhooks(warehouse: Warehouse, options: { readon
   await ensureOpsSchema(warehouse);
   await warehouse.query(`CREATE TABLE IF NOT EXISTS ${ledger} (webhook_id ${s}, event_type ${s}, status ${s}, target_table ${s}, reason ${s}, batch_id ${s}, processed_at ${a.typeName('timestamp')})`);
 
+  // Pending: events without a ledger row, and events recorded `unrouted` whose type has a route now
+  // (a later version of this module added it) — those are routed like new ones.
+  const routedTypes = Object.keys(ROUTES);
+  const typeParams = Object.fromEntries(routedTypes.map((t, i) => [`rt${i}`, t]));
+  const nowRouted = (prefix: string) => `${prefix}status = 'unrouted' AND ${prefix}event_type IN (${routedTypes.map((_, i) => `:rt${i}`).join(', ')})`;
   const { rows: landed } = await warehouse.query<Landed>(
-    `SELECT w._id, w._version, w._raw, w._file_sha256 FROM ${landing} AS w WHERE NOT EXISTS (SELECT 1 FROM ${ledger} AS p WHERE p.webhook_id = w._id) ORDER BY w._ingested_at, w._id`,
+    compiledQuery(
+      `SELECT w._id, w._version, w._raw, w._file_sha256 FROM ${landing} AS w WHERE NOT EXISTS (SELECT 1 FROM ${ledger} AS p WHERE p.webhook_id = w._id AND NOT (${nowRouted('p.')})) ORDER BY w._ingested_at, w._id`,
+      typeParams,
+    ),
   );
   const byType = new Map<string, { table: string | null; events: number; rowsWritten: number; rejected: number }>();
   const tally = (type: string, table: string | null) => {
@@ -161,6 +170,9 @@ export async function processN8nWebhooks(warehouse: Warehouse, options: { readon
       tally(type, null).rowsWritten += Number(result.numAffectedRows ?? 0n);
     }
   }
+  // Their `unrouted` rows give way to what this run recorded (a crash in between leaves them without
+  // a ledger row: pending again, and the downstream INSERT skips what was written).
+  if (ledgerRows.length > 0) await warehouse.query(compiledQuery(`DELETE FROM ${ledger} WHERE ${nowRouted('')}`, typeParams));
   for (let i = 0; i < ledgerRows.length; i += chunk) {
     const part = ledgerRows.slice(i, i + chunk);
     const params: Record<string, ParameterValue> = { batch: batchId, now };
