@@ -65,6 +65,13 @@ describe('parseTaskArgs', () => {
     expect(usageError(['deploy', ...COMMON]).message).toContain('entry point "deploy": expected one of train, evaluate, promote, score, quality_gate');
   });
 
+  it("accepts the job parameters Databricks pushes down when render listed them, and nothing else unknown", () => {
+    const pushed = ['--job_parameters=bronze_catalog,silver_catalog,gold_catalog,run_date', '--run_date=2026-11-27'];
+    expect(parseTaskArgs(['quality_gate', ...COMMON, '--table=silver.scout.transactions_candidates', '--task=transaction_ingestion', ...pushed])).toMatchObject({ gate: { table: 'silver.scout.transactions_candidates' }, runId: '991' });
+    expect(usageError(['quality_gate', ...COMMON, '--table=silver.scout.transactions_candidates', '--task=t', '--run_date=2026-11-27']).message).toContain('unknown parameter --run_date');
+    expect(usageError(['train', ...COMMON, ...pushed, '--run_dat=x']).message).toContain('unknown parameter --run_dat');
+  });
+
   it('never echoes the value of a secret-looking key', () => {
     const error = usageError(['train', ...COMMON, '--token=dapi-very-secret']);
     expect(error.message).toContain('unknown parameter --token (value <redacted, 16 chars>)');

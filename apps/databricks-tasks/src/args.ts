@@ -24,15 +24,15 @@ export const GATE_KEYS = ['table', 'task'] as const;
 /** Passed to the ml steps (the handlers' `params`). */
 export const ML_KEYS = ['seed', 'forecast_months'] as const;
 /**
- * Optional everywhere: `job` (for logs) and `quality-dir` (where the gate's suites are; the wheel
- * ships them next to runner.mjs, tests running from src point at databricks/quality).
+ * Optional everywhere: `job` (for logs), `quality-dir` (where the gate's suites are; the wheel
+ * ships them next to runner.mjs, tests running from src point at databricks/quality) and
+ * `job_parameters` (see {@link readPairs}).
  */
-export const OPTIONAL_KEYS = ['job', 'quality-dir'] as const;
+export const OPTIONAL_KEYS = ['job', 'quality-dir', 'job_parameters'] as const;
 
 /**
- * Every key the runner accepts, whatever the entry point: Databricks pushes job-level parameters
- * down to python_wheel_tasks with named parameters, so an ml step may also see a gate's keys and
- * the other way round; those are ignored, anything else is a typo.
+ * Every key the runner itself reads, whatever the entry point: an ml step may also see a gate's keys
+ * and the other way round; those are ignored.
  */
 export const KNOWN_KEYS: readonly string[] = [...COMMON_KEYS, ...GATE_KEYS, ...ML_KEYS, ...OPTIONAL_KEYS];
 
@@ -77,15 +77,26 @@ function usage(message: string): CliExit {
   return new CliExit(`${message}\nusage: <${ENTRY_POINTS.join('|')}> --key=value …  (known keys: ${KNOWN_KEYS.join(', ')})`, EXIT_USAGE);
 }
 
-/** `--key=value` pairs → a record; a malformed, unknown or repeated key is a usage error naming it. */
+/**
+ * `--key=value` pairs → a record; a malformed, unknown or repeated key is a usage error naming it.
+ * Databricks pushes every job parameter down to a python_wheel_task with named parameters (as one
+ * more `--name=value`), so `deploy bundle render` lists the job's parameter names in
+ * `--job_parameters=a,b,…`: those keys are accepted (and ignored unless the runner reads them); any
+ * other unknown key is still a typo.
+ */
 function readPairs(argv: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};
+  const listed = argv.map((a) => /^--job_parameters=(.*)$/s.exec(a)?.[1]).find((v) => v !== undefined);
+  const jobParameters = new Set((listed ?? '').split(',').map((n) => n.trim()).filter((n) => n !== ''));
   for (const [index, arg] of argv.entries()) {
     const match = /^--([^=]+)=(.*)$/s.exec(arg);
     // A stray word may be a secret given as `--token <value>`: name its position, never its text.
     if (!match) throw usage(`argument ${index + 1} after the entry point${arg.startsWith('--') ? ` (${arg.split('=')[0]})` : ''}: expected --key=value`);
     const [, key, value] = match as unknown as [string, string, string];
-    if (!KNOWN_KEYS.includes(key)) throw usage(`unknown parameter --${key} (value ${displayValue(key, value)})`);
+    if (!KNOWN_KEYS.includes(key)) {
+      if (jobParameters.has(key)) continue;
+      throw usage(`unknown parameter --${key} (value ${displayValue(key, value)})`);
+    }
     // Identical repeats are harmless (a job parameter pushed down next to the same task parameter).
     if (key in out && out[key] !== value) throw usage(`parameter --${key} given twice with different values`);
     out[key] = value;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -46,11 +46,21 @@ describe('buildWheel', () => {
   }, 120_000); // two esbuild runs: ~4 s on an idle machine
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
-  it('writes odoo_ce_tasks-<package.json version>-py3-none-any.whl, byte-identical across builds', () => {
-    const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-    expect(first).toEqual({ path: join(dirs[0] as string, `odoo_ce_tasks-${version}-py3-none-any.whl`), fileName: `odoo_ce_tasks-${version}-py3-none-any.whl`, version });
+  it('writes odoo_ce_tasks-<package.json version>+<content hash>-py3-none-any.whl, byte-identical across builds', () => {
+    const base = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+    expect(first.version).toMatch(new RegExp(`^${base.replace(/\./g, '\\.')}\\+[0-9a-f]{8}$`));
+    expect(first).toEqual({ path: join(dirs[0] as string, `odoo_ce_tasks-${first.version}-py3-none-any.whl`), fileName: `odoo_ce_tasks-${first.version}-py3-none-any.whl`, version: first.version });
     expect(readFileSync(first.path).equals(readFileSync(second.path))).toBe(true);
   });
+
+  it('replaces an older wheel in the directory, and the version is stable for the same sources', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'wheel-c-'));
+    dirs.push(dir);
+    writeFileSync(join(dir, 'odoo_ce_tasks-0.0.9+deadbeef-py3-none-any.whl'), 'an older build');
+    const again = await buildWheel({ outDir: dir });
+    expect(readdirSync(dir)).toEqual([again.fileName]);
+    expect(again.version).toBe(first.version);
+  }, 120_000);
 
   it('holds exactly the package, the runner, the suites (unchanged) and the dist-info; RECORD verifies in Python', () => {
     const report = JSON.parse(execFileSync('python3', ['-c', VERIFY_PY, first.path], { encoding: 'utf8' })) as {

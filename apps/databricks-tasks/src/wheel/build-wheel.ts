@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ENTRY_POINTS } from '../args.js';
@@ -56,7 +56,17 @@ function record(version: string, entries: readonly ZipEntry[]): ZipEntry {
   return { name, data: text(lines.join('\n')) };
 }
 
-/** The version of the app's package.json: the wheel's version. */
+/**
+ * A local version label from the package files: every change ships under a new version, so a job
+ * environment that cached (or pip that already installed) the previous wheel installs the new one.
+ */
+function contentHash(files: readonly ZipEntry[]): string {
+  const hash = createHash('sha256');
+  for (const f of files) hash.update(f.name).update('\0').update(f.data).update('\0');
+  return hash.digest('hex').slice(0, 8);
+}
+
+/** The version of the app's package.json: the public part of the wheel's version. */
 export function appVersion(): string {
   const pkg = JSON.parse(readFileSync(join(APP_ROOT, 'package.json'), 'utf8')) as { version?: unknown };
   if (typeof pkg.version !== 'string' || !/^\d+\.\d+\.\d+$/.test(pkg.version)) {
@@ -66,7 +76,8 @@ export function appVersion(): string {
 }
 
 /**
- * Builds `odoo_ce_tasks-<version>-py3-none-any.whl` into `outDir`: the Python entry points
+ * Builds `odoo_ce_tasks-<version>+<content hash>-py3-none-any.whl` into `outDir` (replacing an older
+ * one there): the Python entry points
  * (`python/odoo_ce_tasks/__init__.py`), `runner.mjs` (src/main.ts bundled), the data-quality
  * suites (`databricks/quality/*.yml` → `odoo_ce_tasks/quality/`) and the dist-info. No pip, no
  * setuptools, no network; package files sorted, dist-info last with RECORD at the end, fixed zip
@@ -76,7 +87,6 @@ export function appVersion(): string {
  * const { path } = await buildWheel({ outDir: 'apps/databricks-tasks/dist/wheel' });
  */
 export async function buildWheel(options: { readonly outDir: string }): Promise<{ path: string; fileName: string; version: string }> {
-  const version = appVersion();
   const qualityDir = join(REPO_ROOT, 'databricks', 'quality');
   const suites = readdirSync(qualityDir).filter((f) => f.endsWith('.yml')).sort();
   const files: ZipEntry[] = [
@@ -84,10 +94,13 @@ export async function buildWheel(options: { readonly outDir: string }): Promise<
     { name: `${PACKAGE_NAME}/runner.mjs`, data: await bundleRunner(APP_ROOT, REPO_ROOT) },
     ...suites.map((f) => ({ name: `${PACKAGE_NAME}/quality/${f}`, data: readFileSync(join(qualityDir, f)) })),
   ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const version = `${appVersion()}+${contentHash(files)}`;
   const withInfo = [...files, ...distInfo(version)];
   const entries = [...withInfo, record(version, withInfo)];
   const fileName = wheelFileName(version);
   mkdirSync(options.outDir, { recursive: true });
+  // One wheel in the directory: the deploy bundle installs whichever `odoo_ce_tasks-*.whl` is there.
+  for (const old of readdirSync(options.outDir)) if (old.startsWith(`${PACKAGE_NAME}-`) && old.endsWith('.whl') && old !== fileName) rmSync(join(options.outDir, old));
   const path = join(options.outDir, fileName);
   writeFileSync(path, writeZip(entries));
   return { path, fileName, version };

@@ -46,7 +46,8 @@ export async function bundleRunner(appRoot: string, repoRoot: string): Promise<B
     external: BUNDLE_EXTERNALS,
     banner: { js: BANNER },
     define: { __dirname: '__odooCeDirname', __filename: '__odooCeFilename' },
-    legalComments: 'none',
+    // The licence notices of the bundled npm packages travel with them.
+    legalComments: 'eof',
     write: false,
     logLevel: 'silent',
   });

@@ -18,7 +18,7 @@ export const TASKS_ENVIRONMENT = 'odoo_ce_tasks';
 export const GATE_TASK_SUFFIX = '_quality_gate';
 
 /** Job parameters an entry point reads (passed as `{{job.parameters.<name>}}` when the job declares them). */
-const ENTRY_POINT_JOB_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
+export const ENTRY_POINT_JOB_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
   train: ['seed', 'forecast_months'],
   evaluate: ['seed', 'forecast_months'],
   promote: ['seed', 'forecast_months'],
@@ -47,7 +47,9 @@ interface JobConfig {
  *   wheel task (entry point `quality_gate`), and the tasks that depended on it depend on the gate,
  *   so nothing downstream runs on data the gate refused — what the local runner does in `afterTask`;
  * - every `odoo_ce_tasks` wheel task gets the named parameters the entry point needs: target, job
- *   run id, warehouse id, the target's catalog layout, and the job parameters it reads;
+ *   run id, warehouse id, the target's catalog layout, and the job parameters it reads — plus
+ *   `job_parameters`, the names of all the job's parameters, which Databricks pushes down to the
+ *   task too (the wheel refuses other unknown names as typos);
  * - the wheel an environment names by local path (`…/odoo_ce_tasks-*.whl`) is copied to
  *   `artifacts/` and referenced from there.
  * Returns the written artifact paths (relative to `outDir`).
@@ -74,6 +76,8 @@ export function applyTaskWheel(bundle: Bundle, jobs: Record<string, JobConfig>, 
       wheel.named_parameters = {
         ...baseParameters(bundle, layout),
         ...Object.fromEntries(reads.filter((p) => jobParameters.has(p)).map((p) => [p, `{{job.parameters.${p}}}`])),
+        // Databricks also pushes every job parameter down as `--name=value`: the wheel accepts these names.
+        ...(jobParameters.size > 0 ? { job_parameters: [...jobParameters].sort().join(',') } : {}),
         ...(wheel.named_parameters ?? {}),
       };
     }
@@ -136,8 +140,9 @@ function baseParameters(bundle: Bundle, layout: CatalogLayout): Record<string, s
   };
 }
 
+/** A wheel on this machine (`dist/x.whl`, `../x-*.whl`, `/abs/x.whl`), not a PyPI requirement or a URL. */
 function isLocalPath(dependency: string): boolean {
-  return dependency.startsWith('./') || dependency.startsWith('../') || dependency.startsWith('/');
+  return dependency.endsWith('.whl') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(dependency);
 }
 
 /** A local wheel path, `*` allowed in the file name; exactly one file must match. */

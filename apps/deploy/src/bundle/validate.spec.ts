@@ -187,7 +187,7 @@ describe.skipIf(!BUNDLE_SCHEMA)(needsSchema('deploy bundle validate|render (CLI)
     expect(task(scout, 'transaction_ingestion_quality_gate')).toMatchObject({
       depends_on: [{ task_key: 'transaction_ingestion' }],
       environment_key: 'odoo_ce_tasks',
-      python_wheel_task: { package_name: 'odoo_ce_tasks', entry_point: 'quality_gate', named_parameters: { table: 'silver.scout.transactions_candidates', task: 'transaction_ingestion' } },
+      python_wheel_task: { package_name: 'odoo_ce_tasks', entry_point: 'quality_gate', named_parameters: { table: 'silver.scout.transactions_candidates', task: 'transaction_ingestion', job_parameters: 'bronze_catalog,gold_catalog,run_date,silver_catalog' } },
     });
     for (const key of ['vendor_enrichment', 'expense_categorization']) expect(task(scout, key).depends_on).toEqual([{ task_key: 'transaction_ingestion_quality_gate' }]);
     // Every wheel task knows where it runs: the target's catalogs, the job run id, the warehouse.
@@ -203,7 +203,7 @@ describe.skipIf(!BUNDLE_SCHEMA)(needsSchema('deploy bundle validate|render (CLI)
     // The wheel is next to the bundle, and both jobs' environments install that copy.
     for (const job of [scout, ml]) {
       const deps = job.environments.find((e) => e.environment_key === 'odoo_ce_tasks')?.spec.dependencies ?? [];
-      expect(deps).toEqual([expect.stringMatching(/^\.\/artifacts\/odoo_ce_tasks-\d+\.\d+\.\d+-py3-none-any\.whl$/)]);
+      expect(deps).toEqual([expect.stringMatching(/^\.\/artifacts\/odoo_ce_tasks-\d+\.\d+\.\d+\+[0-9a-f]{8}-py3-none-any\.whl$/)]);
       expect(existsSync(join(out, deps[0] as string))).toBe(true);
     }
     expect(officialSchema()(config)).toBe(true);

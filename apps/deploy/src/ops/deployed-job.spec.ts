@@ -42,6 +42,8 @@ function fixture(rows: string, wheel: string): { bundle: string; quality: string
         jobs:
           mini:
             name: mini
+            parameters:
+              - {name: run_date, default: "{{job.start_time.iso_date}}"}
             environments:
               - environment_key: odoo_ce_tasks
                 spec:
@@ -127,6 +129,8 @@ describe.skipIf(!BUNDLE_SCHEMA)(needsSchema('a rendered job run as the workspace
     const job = (job_id: number, name: string) => ({
       job_id,
       name,
+      // Pushed down to every task, the wheel's too, as Databricks does.
+      parameters: { run_date: '2026-11-27' },
       execute: async ({ run_id, job_parameters }: { run_id: number; job_parameters: Readonly<Record<string, string>> }) => {
         const r = rendered.get(name);
         if (!r) throw new Error(`job ${name} was not rendered`);

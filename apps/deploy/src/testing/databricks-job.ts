@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { loadBundle, runJob, type RunJobOptions } from '@odoo-ce/bundle';
 import { REPO_ROOT } from '../context.js';
-import { TASKS_PACKAGE } from '../bundle/task-wheel.js';
+import { ENTRY_POINT_JOB_PARAMETERS, TASKS_PACKAGE } from '../bundle/task-wheel.js';
 import { openTargetWarehouse } from './endpoint.js';
 
 const run = promisify(execFile);
@@ -46,8 +46,9 @@ export interface RenderedJobRun {
  * What a Databricks workspace does with a job of the rendered bundle, for tests: its SQL tasks run
  * on the target's SQL warehouse (here the local endpoint through the real driver) in dependency
  * order, and each `python_wheel_task` runs the installed wheel's entry point in its own Python
- * process with the task's named parameters as `--key=value` arguments — with the dynamic value
- * references (`{{job.run_id}}`, `{{job.parameters.x}}`) resolved as the Jobs service would.
+ * process with the task's named parameters and the job's parameters (pushed down, winning on a
+ * clash) as `--key=value` arguments — with the dynamic value references (`{{job.run_id}}`,
+ * `{{job.parameters.x}}`) resolved as the Jobs service would.
  * Resolves SUCCESS; a failed run rejects with each failed task's first error line (the run's
  * state message), which the Jobs API stand-in reports as FAILED.
  */
@@ -59,7 +60,9 @@ export async function runRenderedJob(options: RenderedJobRun): Promise<'SUCCESS'
     const settings = (definition.settings.tasks ?? []).find((t) => t.task_key === task.key) as { python_wheel_task?: { package_name: string; entry_point: string; named_parameters?: Record<string, string> } } | undefined;
     const wheel = settings?.python_wheel_task;
     if (!wheel || wheel.package_name !== TASKS_PACKAGE) throw new Error(`task ${task.key}: not a ${TASKS_PACKAGE} wheel task`);
-    const args = Object.entries(wheel.named_parameters ?? {}).map(([k, v]) => `--${k}=${resolveReferences(v, options)}`);
+    // Job parameters are pushed down to the task and win over a named parameter of the same name.
+    const named = { ...(wheel.named_parameters ?? {}), ...options.jobParameters };
+    const args = Object.entries(named).map(([k, v]) => `--${k}=${resolveReferences(v, options)}`);
     if (wheel.entry_point === 'quality_gate' && options.qualityDir) args.push(`--quality-dir=${options.qualityDir}`);
     try {
       await run('python3', ['-c', `import sys, ${TASKS_PACKAGE}; getattr(${TASKS_PACKAGE}, sys.argv.pop(1))()`, wheel.entry_point, ...args], {
@@ -71,7 +74,7 @@ export async function runRenderedJob(options: RenderedJobRun): Promise<'SUCCESS'
       throw new Error(`task ${task.key} (${TASKS_PACKAGE}.${wheel.entry_point}) exited ${(error as { code?: unknown }).code}: ${stderr.trim().split('\n').at(-1) ?? ''}`, { cause: error });
     }
   };
-  const handlers = Object.fromEntries(['train', 'evaluate', 'promote', 'score', 'quality_gate'].map((ep) => [ep, wheelTask]));
+  const handlers = Object.fromEntries(Object.keys(ENTRY_POINT_JOB_PARAMETERS).map((ep) => [ep, wheelTask]));
   const warehouse = await openTargetWarehouse(options.target, { ...options.env }, options.renderedDir);
   try {
     const summary = await runJob(warehouse, bundle, options.job, { target: options.target, runId: options.runId, params: { ...options.jobParameters }, taskHandlers: handlers });
