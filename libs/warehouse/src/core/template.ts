@@ -97,7 +97,7 @@ const HELPERS: Record<string, { arity: number; render: (adapter: DialectAdapter,
 };
 
 /** Splits `a, f(b, c), 'x,y'` on top-level commas (outside parentheses and quotes). */
-function splitArguments(text: string): string[] {
+export function splitArguments(text: string): string[] {
   const args: string[] = [];
   let depth = 0;
   let quote: string | undefined;

@@ -176,6 +176,26 @@ describe('Databricks table functions on DuckDB', () => {
     expect(tableFunctionAsMacro('CREATE FUNCTION f(x INT) RETURNS INT RETURN x + 1')).toBeUndefined();
     expect(tableFunctionAsMacro('CREATE FUNCTION f(x INT RETURNS TABLE (y INT) RETURN SELECT 1')).toBeUndefined();
     expect(tableFunctionAsMacro('SELECT 1')).toBeUndefined();
-    expect(tableFunctionAsMacro('CREATE FUNCTION `c`.s.f(n DECIMAL(10, 2), m INT) RETURNS TABLE (y DECIMAL(10, 2)) RETURN SELECT n * m AS y')).toBe('CREATE MACRO "c".s.f(n, m) AS TABLE SELECT n * m AS y');
+    expect(tableFunctionAsMacro('CREATE FUNCTION `c`.s.f(n DECIMAL(10, 2), m INT) RETURNS TABLE (y DECIMAL(10, 2)) RETURN SELECT n * m')).toBe(
+      'CREATE MACRO "c".s.f(n, m) AS TABLE SELECT CAST("y" AS DECIMAL(10, 2)) AS "y" FROM (SELECT n * m) AS _f("y")',
+    );
+  });
+
+  it('names and types the result by RETURNS TABLE (by position, as Databricks does); quoted commas, DEFAULTs and characteristics', async () => {
+    const warehouse = new Warehouse(duckDbDialect({ dataDir: ':memory:' }));
+    try {
+      await warehouse.query('CREATE CATALOG IF NOT EXISTS fxcat');
+      await warehouse.query('CREATE SCHEMA IF NOT EXISTS fxcat.fx');
+      await warehouse.query(`CREATE OR REPLACE FUNCTION fxcat.fx.ahead(n INT COMMENT 'months, ahead', step INT DEFAULT 10)
+        RETURNS TABLE (\`next\` BIGINT, label STRING COMMENT 'a label, with a comma')
+        LANGUAGE SQL NOT DETERMINISTIC COMMENT 'x' READS SQL DATA
+        RETURN SELECT n + step, 'n=' || n`);
+      const result = await warehouse.query('SELECT * FROM fxcat.fx.ahead(2)');
+      expect(result.columns.map((c) => c.name)).toEqual(['next', 'label']);
+      expect(result.rows).toEqual([{ next: 12n, label: 'n=2' }]);
+      expect((await warehouse.query('SELECT * FROM fxcat.fx.ahead(2, step := 1)')).rows).toEqual([{ next: 3n, label: 'n=2' }]);
+    } finally {
+      await warehouse.close();
+    }
   });
 });
