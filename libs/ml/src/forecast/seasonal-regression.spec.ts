@@ -154,6 +154,18 @@ describe('backtest with related series', () => {
     expect(shared.mase).toBeLessThan(1);
   });
 
+  it('never looks ahead: the related series\' last month (after every training window) changes nothing', () => {
+    const random = new SeededRandom(11);
+    const group = Array.from({ length: 8 }, (_, i) => series(random, DECEMBER_PEAK, 500 * (i + 1), 36, 0.15));
+    const y = group[2] as number[];
+    // Every other series five times larger in month 36, the month the last origin (35) forecasts.
+    const future = group.map((r, i) => (i === 2 ? r : r.map((v, t) => (t === 35 ? v * 5 : v))));
+    expect(backtest(y, { related: future })).toEqual(backtest(y, { related: group }));
+    // The same change one month earlier is inside the last training window, and is seen.
+    const seen = group.map((r, i) => (i === 2 ? r : r.map((v, t) => (t === 34 ? v * 5 : v))));
+    expect(backtest(y, { related: seen })).not.toEqual(backtest(y, { related: group }));
+  });
+
   it('rejects related series over other months, naming the field', () => {
     const y = Array.from({ length: 30 }, (_, t) => 100 + t);
     expect(() => backtest(y, { related: [y, y.slice(1)] })).toThrowError('related[1].length: got 29, expected 30, the months of the backtested series (related series cover the same months)');
