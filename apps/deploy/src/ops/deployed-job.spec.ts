@@ -10,6 +10,7 @@ import { parse } from 'yaml';
 import { builtWheel, installWheel, runRenderedJob } from '../testing/databricks-job.js';
 import { openTargetWarehouse, startEndpointTarget, type EndpointTarget } from '../testing/endpoint.js';
 import { BUNDLE_SCHEMA, needsSchema, removeTree, runCli, writeTree } from '../testing/fixtures.js';
+import { miniGateJob } from '../testing/mini-job.js';
 
 /**
  * The deployed shape end to end: `deploy bundle render` → the Jobs API runs the RENDERED job (its
@@ -18,86 +19,6 @@ import { BUNDLE_SCHEMA, needsSchema, removeTree, runCli, writeTree } from '../te
  * data-quality gates real on Databricks: the gate is a task of the deployed job, not a hook of the
  * local runner.
  */
-function fixture(rows: string, wheel: string): { bundle: string; quality: string } {
-  const bundle = writeTree({
-    'databricks.yml': `
-      bundle:
-        name: deployed_fixture
-      include:
-        - resources/*.yml
-      variables:
-        warehouse_id:
-          default: abc123
-        catalog_prefix:
-          default: ""
-      targets:
-        dev:
-          default: true
-          mode: development
-          variables:
-            catalog_prefix: dev_
-    `,
-    'resources/jobs.yml': `
-      resources:
-        jobs:
-          mini:
-            name: mini
-            parameters:
-              - {name: run_date, default: "{{job.start_time.iso_date}}"}
-            environments:
-              - environment_key: odoo_ce_tasks
-                spec:
-                  environment_version: "2"
-                  dependencies:
-                    - ${wheel}
-            tasks:
-              - task_key: stage
-                sql_task:
-                  warehouse_id: \${var.warehouse_id}
-                  file:
-                    path: ../sql/stage.sql
-                  parameters:
-                    quality_gate: silver.t.items_candidates
-              - task_key: publish
-                depends_on:
-                  - task_key: stage
-                sql_task:
-                  warehouse_id: \${var.warehouse_id}
-                  file:
-                    path: ../sql/publish.sql
-    `,
-    'sql/stage.sql': `
-      CREATE SCHEMA IF NOT EXISTS {{catalog.silver}}.t;
-      CREATE OR REPLACE TABLE {{catalog.silver}}.t.items_candidates AS
-      SELECT CAST(id AS INT) AS id, CAST(amount AS DECIMAL(10, 2)) AS amount FROM (VALUES ${rows}) AS v(id, amount);
-    `,
-    'sql/publish.sql': `
-      CREATE SCHEMA IF NOT EXISTS {{catalog.gold}}.t;
-      CREATE OR REPLACE TABLE {{catalog.gold}}.t.items_by_id AS SELECT id, amount FROM {{catalog.silver}}.t.items;
-    `,
-  });
-  const quality = writeTree({
-    'silver.yml': `
-      suite: silver
-      tables:
-        - table: silver.t.items_candidates
-          split:
-            target: silver.t.items
-            quarantine: silver.t.items_quarantine
-          expectations:
-            - name: amount_present
-              type: expect_column_values_to_not_be_null
-              kwargs: { column: amount }
-              action: drop
-            - name: id_unique
-              type: expect_column_values_to_be_unique
-              kwargs: { column: id }
-              action: fail
-    `,
-  });
-  return { bundle, quality };
-}
-
 describe.skipIf(!BUNDLE_SCHEMA)(needsSchema('a rendered job run as the workspace runs it (gate task from the odoo_ce_tasks wheel), then deploy smoke'), () => {
   let endpoint: EndpointTarget;
   let jobsApi: JobsApiStandIn;
@@ -110,7 +31,7 @@ describe.skipIf(!BUNDLE_SCHEMA)(needsSchema('a rendered job run as the workspace
 
   /** Renders a fixture for dev; the stand-in's job of that name runs the rendered job. */
   async function deploy(name: string, rows: string): Promise<{ bundle: string; quality: string }> {
-    const f = fixture(rows, wheel);
+    const f = miniGateJob({ rows, wheel });
     const out = writeTree({});
     dirs.push(f.bundle, f.quality, out);
     const run = await runCli(['bundle', 'render', '-t', 'dev', '--bundle', f.bundle, '--schema', BUNDLE_SCHEMA as string, '--out', out]);

@@ -8,75 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../context.js';
 import { openTargetWarehouse, startEndpointTarget, type EndpointTarget } from '../testing/endpoint.js';
 import { removeTree, runCli, writeTree } from '../testing/fixtures.js';
+import { miniGateJob } from '../testing/mini-job.js';
 import { estimateCost } from './cost.js';
-
-/** A two-task job with a quality gate: silver candidates → split (drop rows without amount; fail on duplicate ids) → gold. */
-function fixture(rows: string, goldFilter = 'true'): { bundle: string; quality: string } {
-  const bundle = writeTree({
-    'databricks.yml': `
-      bundle:
-        name: smoke_fixture
-      include:
-        - resources/*.yml
-      variables:
-        warehouse_id:
-          default: abc123
-      targets:
-        dev:
-          default: true
-          mode: development
-    `,
-    'resources/jobs.yml': `
-      resources:
-        jobs:
-          mini:
-            tasks:
-              - task_key: stage
-                sql_task:
-                  warehouse_id: \${var.warehouse_id}
-                  file:
-                    path: ../sql/stage.sql
-                  parameters:
-                    quality_gate: silver.t.items_candidates
-              - task_key: publish
-                depends_on:
-                  - task_key: stage
-                sql_task:
-                  warehouse_id: \${var.warehouse_id}
-                  file:
-                    path: ../sql/publish.sql
-    `,
-    'sql/stage.sql': `
-      CREATE SCHEMA IF NOT EXISTS {{catalog.silver}}.t;
-      CREATE OR REPLACE TABLE {{catalog.silver}}.t.items_candidates AS
-      SELECT CAST(id AS INT) AS id, CAST(amount AS DECIMAL(10, 2)) AS amount FROM (VALUES ${rows}) AS v(id, amount);
-    `,
-    'sql/publish.sql': `
-      CREATE SCHEMA IF NOT EXISTS {{catalog.gold}}.t;
-      CREATE OR REPLACE TABLE {{catalog.gold}}.t.items_by_id AS SELECT id, amount FROM {{catalog.silver}}.t.items WHERE ${goldFilter};
-    `,
-  });
-  const quality = writeTree({
-    'silver.yml': `
-      suite: silver
-      tables:
-        - table: silver.t.items_candidates
-          split:
-            target: silver.t.items
-            quarantine: silver.t.items_quarantine
-          expectations:
-            - name: amount_present
-              type: expect_column_values_to_not_be_null
-              kwargs: { column: amount }
-              action: drop
-            - name: id_unique
-              type: expect_column_values_to_be_unique
-              kwargs: { column: id }
-              action: fail
-    `,
-  });
-  return { bundle, quality };
-}
 
 /** A failing `fail` expectation recorded by ANOTHER job's run, newer than anything smoke runs: smoke must not read it. */
 const otherRunsFailure = (runId: string): DqResultRow => ({
@@ -193,7 +126,7 @@ describe.each([
   });
 
   it("passes when the job succeeds, its gold table has rows and THIS run's DQ results passed (another job's newer failed DQ run is ignored)", async () => {
-    const f = fixture('(1, 10.5), (2, NULL), (3, 4.5)');
+    const f = miniGateJob({ rows: '(1, 10.5), (2, NULL), (3, 4.5)' });
     dirs.push(f.bundle, f.quality);
     const run = await smoke(f, deployed.ok, '--json');
     expect(run.stderr).toBe('');
@@ -209,7 +142,7 @@ describe.each([
   }, 60_000);
 
   it('fails when a fail expectation fails (the gate stops the job), naming the run and the expectation', async () => {
-    const f = fixture('(1, 10.5), (1, 3.0)');
+    const f = miniGateJob({ rows: '(1, 10.5), (1, 3.0)' });
     dirs.push(f.bundle, f.quality);
     const run = await smoke(f, deployed.gateFails);
     expect(run.code).toBe(1);
@@ -219,7 +152,7 @@ describe.each([
   }, 60_000);
 
   it('fails when a gold table the job writes is empty', async () => {
-    const f = fixture('(1, 10.5), (2, 3.0)', 'amount > 1000');
+    const f = miniGateJob({ rows: '(1, 10.5), (2, 3.0)', goldFilter: 'amount > 1000' });
     dirs.push(f.bundle, f.quality);
     const run = await smoke(f, deployed.empty);
     expect(run.code).toBe(1);
