@@ -7,7 +7,7 @@ import { readResults } from '@odoo-ce/data-quality';
 import { compiledQuery } from '@odoo-ce/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { builtWheel, installWheel, runRenderedJob } from '../testing/databricks-job.js';
+import { builtWheel, installWheel, runRenderedJob, runWheelTask, type WheelTaskSettings } from '../testing/databricks-job.js';
 import { openTargetWarehouse, startEndpointTarget, type EndpointTarget } from '../testing/endpoint.js';
 import { BUNDLE_SCHEMA, needsSchema, removeTree, runCli, writeTree } from '../testing/fixtures.js';
 import { miniGateJob } from '../testing/mini-job.js';
@@ -97,6 +97,28 @@ describe.skipIf(!BUNDLE_SCHEMA)(needsSchema('a rendered job run as the workspace
     } finally {
       await warehouse.close();
     }
+  }, 120_000);
+
+  it("the repository's own rendered wheel tasks (ML steps, the Scout gate) get a command line the wheel accepts", async () => {
+    const out = writeTree({});
+    dirs.push(out);
+    expect((await runCli(['bundle', 'render', '-t', 'dev', '--schema', BUNDLE_SCHEMA as string, '--out', out])).code).toBe(0);
+    type Job = { parameters?: { name: string; default: string }[]; tasks: ({ task_key: string } & WheelTaskSettings)[] };
+    const jobs = (parse(readFileSync(join(out, 'databricks.yml'), 'utf8')) as { resources: { jobs: Record<string, Job> } }).resources.jobs;
+    const checked: string[] = [];
+    for (const [key, job] of Object.entries(jobs)) {
+      // The job parameters as Databricks pushes them down (defaults, as a scheduled run has them).
+      const jobParameters = Object.fromEntries((job.parameters ?? []).map((p) => [p.name, p.default.startsWith('{{') ? '2026-11-27' : p.default]));
+      for (const task of job.tasks.filter((t) => t.python_wheel_task)) {
+        const result = await runWheelTask(task.python_wheel_task as NonNullable<WheelTaskSettings['python_wheel_task']>, { runId: '4242', jobParameters, env: endpoint.env, site });
+        // Nothing ran on this warehouse before, so most steps fail on their own terms (exit 1, promote has
+        // nothing to promote: 0) — never as a usage error (64) or for want of credentials or Node (2).
+        expect([0, 1], `${key}.${task.task_key}: ${result.stderr}`).toContain(result.code);
+        expect(result.stderr).not.toMatch(/unknown parameter|is missing|usage:/);
+        checked.push(`${key}.${task.task_key}`);
+      }
+    }
+    expect(checked.sort()).toEqual(['ml_training.evaluate', 'ml_training.promote', 'ml_training.score', 'ml_training.train', 'scout_daily_sync.transaction_ingestion_quality_gate']);
   }, 120_000);
 
   it('a failing fail expectation fails the gate task: publish never runs, smoke fails naming the expectation', async () => {

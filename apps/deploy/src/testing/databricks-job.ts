@@ -57,21 +57,13 @@ export async function runRenderedJob(options: RenderedJobRun): Promise<'SUCCESS'
   const definition = bundle.jobs[options.job];
   if (!definition) throw new Error(`job ${options.job} is not in ${options.renderedDir}`);
   const wheelTask: NonNullable<RunJobOptions['taskHandlers']>[string] = async ({ task }) => {
-    const settings = (definition.settings.tasks ?? []).find((t) => t.task_key === task.key) as { python_wheel_task?: { package_name: string; entry_point: string; named_parameters?: Record<string, string> } } | undefined;
+    const settings = (definition.settings.tasks ?? []).find((t) => t.task_key === task.key) as WheelTaskSettings | undefined;
     const wheel = settings?.python_wheel_task;
     if (!wheel || wheel.package_name !== TASKS_PACKAGE) throw new Error(`task ${task.key}: not a ${TASKS_PACKAGE} wheel task`);
-    // Job parameters are pushed down to the task and win over a named parameter of the same name.
-    const named = { ...(wheel.named_parameters ?? {}), ...options.jobParameters };
-    const args = Object.entries(named).map(([k, v]) => `--${k}=${resolveReferences(v, options)}`);
-    if (wheel.entry_point === 'quality_gate' && options.qualityDir) args.push(`--quality-dir=${options.qualityDir}`);
-    try {
-      await run('python3', ['-c', `import sys, ${TASKS_PACKAGE}; getattr(${TASKS_PACKAGE}, sys.argv.pop(1))()`, wheel.entry_point, ...args], {
-        env: { PATH: process.env['PATH'] ?? '', PYTHONPATH: options.site, LOG_LEVEL: 'warn', ...options.env },
-      });
-    } catch (error) {
-      const stderr = String((error as { stderr?: unknown }).stderr ?? '');
-      options.stderr?.push(stderr);
-      throw new Error(`task ${task.key} (${TASKS_PACKAGE}.${wheel.entry_point}) exited ${(error as { code?: unknown }).code}: ${stderr.trim().split('\n').at(-1) ?? ''}`, { cause: error });
+    const result = await runWheelTask(wheel, options);
+    if (result.code !== 0) {
+      options.stderr?.push(result.stderr);
+      throw new Error(`task ${task.key} (${TASKS_PACKAGE}.${wheel.entry_point}) exited ${result.code}: ${result.stderr.trim().split('\n').at(-1) ?? ''}`);
     }
   };
   const handlers = Object.fromEntries(Object.keys(ENTRY_POINT_JOB_PARAMETERS).map((ep) => [ep, wheelTask]));
@@ -86,8 +78,36 @@ export async function runRenderedJob(options: RenderedJobRun): Promise<'SUCCESS'
   }
 }
 
+/** A rendered task's `python_wheel_task`. */
+export interface WheelTaskSettings {
+  readonly python_wheel_task?: { readonly package_name: string; readonly entry_point: string; readonly named_parameters?: Readonly<Record<string, string>> };
+}
+
+/**
+ * One wheel task as the workspace runs it: the installed wheel's entry point in a Python process,
+ * with the task's named parameters and the job's parameters (pushed down, winning on a clash) as
+ * `--key=value`, dynamic value references resolved. Never throws for the task's own failure.
+ */
+export async function runWheelTask(
+  wheel: NonNullable<WheelTaskSettings['python_wheel_task']>,
+  options: Pick<RenderedJobRun, 'runId' | 'jobParameters' | 'env' | 'site' | 'qualityDir'>,
+): Promise<{ code: number; stderr: string }> {
+  const named = { ...(wheel.named_parameters ?? {}), ...options.jobParameters };
+  const args = Object.entries(named).map(([k, v]) => `--${k}=${resolveReferences(v, options)}`);
+  if (wheel.entry_point === 'quality_gate' && options.qualityDir) args.push(`--quality-dir=${options.qualityDir}`);
+  try {
+    const { stderr } = await run('python3', ['-c', `import sys, ${TASKS_PACKAGE}; getattr(${TASKS_PACKAGE}, sys.argv.pop(1))()`, wheel.entry_point, ...args], {
+      env: { PATH: process.env['PATH'] ?? '', PYTHONPATH: options.site, LOG_LEVEL: 'warn', ...options.env },
+    });
+    return { code: 0, stderr };
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    return { code: typeof code === 'number' ? code : -1, stderr: String((error as { stderr?: unknown }).stderr ?? '') };
+  }
+}
+
 /** `{{job.run_id}}` and `{{job.parameters.<name>}}` as the Jobs service fills them in; `${var.warehouse_id}` is the CLI's. */
-function resolveReferences(value: string, options: RenderedJobRun): string {
+function resolveReferences(value: string, options: Pick<RenderedJobRun, 'runId' | 'jobParameters'>): string {
   return value
     .replace(/\{\{\s*job\.run_id\s*\}\}/g, options.runId)
     .replace(/\{\{\s*job\.parameters\.([A-Za-z_]\w*)\s*\}\}/g, (_, name: string) => options.jobParameters[name] ?? '')
