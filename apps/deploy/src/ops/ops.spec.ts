@@ -55,9 +55,10 @@ describe.each([
   const deployed = { ok: 'mini (ok)', gateFails: 'mini (gate fails)', empty: 'mini (empty gold)' } as const;
 
   /**
-   * On dev the job runs in the workspace, not here: the stand-in only answers the Jobs API, so the
-   * test first leaves in the warehouse what the deployed job's run would (its SQL and gates, recorded
-   * under the run id the stand-in is about to hand out, as `{{job.run_id}}` would be).
+   * On dev the job runs in the workspace, not here: these stand-in jobs only answer the Jobs API
+   * (smoke's own logic is under test), so the test first leaves in the warehouse what the deployed
+   * job's run would (its SQL and gates, recorded under the run id the stand-in is about to hand out,
+   * as `{{job.run_id}}` would be). deployed-job.spec.ts has the stand-in execute the rendered job.
    */
   async function deployedRunLeaves(f: { bundle: string; quality: string }): Promise<string> {
     const runId = String(1001 + (jobsApi?.requests.filter((r) => r.path.endsWith('/run-now')).length ?? 0));
