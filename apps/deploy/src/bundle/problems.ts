@@ -1,7 +1,7 @@
 import { formatLocation, type SourceLocation } from '@odoo-ce/bundle';
 
 /** Which check found a problem. */
-export type CheckName = 'model' | 'schema' | 'sql-file' | 'sql-render' | 'dag' | 'variables' | 'schedule';
+export type CheckName = 'model' | 'schema' | 'sql-file' | 'sql-render' | 'dag' | 'variables' | 'schedule' | 'wheel';
 
 /** One validation finding: what is wrong, where (file:line:col when known) and which check saw it. */
 export interface Problem {

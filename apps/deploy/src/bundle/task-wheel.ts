@@ -26,7 +26,7 @@ export const ENTRY_POINT_JOB_PARAMETERS: Readonly<Record<string, readonly string
   quality_gate: [],
 };
 
-interface WheelTask {
+export interface WheelTask {
   task_key: string;
   description?: string;
   depends_on?: { task_key: string }[];
@@ -35,7 +35,7 @@ interface WheelTask {
   python_wheel_task?: { package_name: string; entry_point: string; named_parameters?: Record<string, string> };
 }
 
-interface JobConfig {
+export interface JobConfig {
   tasks?: WheelTask[];
   parameters?: { name: string; default?: string }[];
   environments?: { environment_key: string; spec?: { dependencies?: string[] } }[];
@@ -55,23 +55,18 @@ interface JobConfig {
  * Returns the written artifact paths (relative to `outDir`).
  */
 export function applyTaskWheel(bundle: Bundle, jobs: Record<string, JobConfig>, layout: CatalogLayout, map: BundleSourceMap, outDir: string): string[] {
+  const problems = taskWheelProblems(jobs);
+  if (problems.length > 0) throw new DeployError('BUNDLE_INVALID', problems.map((p) => p.message).join('; '));
   const artifacts = new Set<string>();
   for (const [jobKey, job] of Object.entries(jobs)) {
     const tasks = job.tasks ?? [];
-    addGateTasks(jobKey, tasks);
+    addGateTasks(tasks);
     const wheelTasks = tasks.filter((t) => t.python_wheel_task?.package_name === TASKS_PACKAGE);
     if (wheelTasks.length === 0) continue;
-    const environment = (job.environments ?? []).find((e) => e.environment_key === TASKS_ENVIRONMENT);
-    if (!environment) {
-      throw new DeployError('BUNDLE_INVALID', `job ${jobKey}: its tasks ${wheelTasks.map((t) => t.task_key).join(', ')} run the ${TASKS_PACKAGE} wheel; declare environments: [{environment_key: ${TASKS_ENVIRONMENT}, spec: {environment_version: "2", dependencies: [<path of the wheel>]}}]`);
-    }
     const jobParameters = new Set((job.parameters ?? []).map((p) => p.name));
     for (const task of wheelTasks) {
       const wheel = task.python_wheel_task as NonNullable<WheelTask['python_wheel_task']>;
-      const reads = ENTRY_POINT_JOB_PARAMETERS[wheel.entry_point];
-      if (!reads) {
-        throw new DeployError('BUNDLE_INVALID', `job ${jobKey} task ${task.task_key}: entry point "${wheel.entry_point}" is not one of the ${TASKS_PACKAGE} wheel's (${Object.keys(ENTRY_POINT_JOB_PARAMETERS).join(', ')})`);
-      }
+      const reads = ENTRY_POINT_JOB_PARAMETERS[wheel.entry_point] ?? [];
       task.environment_key = TASKS_ENVIRONMENT;
       wheel.named_parameters = {
         ...baseParameters(bundle, layout),
@@ -81,7 +76,6 @@ export function applyTaskWheel(bundle: Bundle, jobs: Record<string, JobConfig>, 
         ...(wheel.named_parameters ?? {}),
       };
     }
-    const dependencies = environment.spec?.dependencies ?? [];
     (job.environments ?? []).forEach((env, e) => {
       env.spec?.dependencies?.forEach((dependency, d) => {
         if (!isLocalPath(dependency)) return;
@@ -94,20 +88,50 @@ export function applyTaskWheel(bundle: Bundle, jobs: Record<string, JobConfig>, 
         (env.spec?.dependencies as string[])[d] = `./${rel}`;
       });
     });
-    if (!dependencies.some((d) => basename(d).startsWith(`${TASKS_PACKAGE}-`))) {
-      throw new DeployError('BUNDLE_INVALID', `job ${jobKey}: environment ${TASKS_ENVIRONMENT} does not install the ${TASKS_PACKAGE} wheel (dependencies: ${JSON.stringify(dependencies)})`);
-    }
   }
   return [...artifacts];
 }
 
+/**
+ * What would stop the TypeScript steps of a job from running on Databricks, found before anything is
+ * rendered (`bundle validate` reports these with file:line, render refuses): a wheel task whose entry
+ * point the wheel lacks, a job that needs the wheel (wheel tasks or a `quality_gate`) without an
+ * `odoo_ce_tasks` environment installing it, a task key that the gate task of another would take.
+ */
+export function taskWheelProblems(jobs: Readonly<Record<string, JobConfig>>): { readonly job: string; readonly task?: string; readonly message: string }[] {
+  const problems: { job: string; task?: string; message: string }[] = [];
+  for (const [jobKey, job] of Object.entries(jobs)) {
+    const tasks = job.tasks ?? [];
+    const gated = tasks.filter((t) => t.sql_task?.parameters?.['quality_gate'] !== undefined);
+    const wheelTasks = tasks.filter((t) => t.python_wheel_task?.package_name === TASKS_PACKAGE);
+    for (const task of wheelTasks) {
+      const entryPoint = task.python_wheel_task?.entry_point ?? '';
+      if (!ENTRY_POINT_JOB_PARAMETERS[entryPoint]) {
+        problems.push({ job: jobKey, task: task.task_key, message: `job ${jobKey} task ${task.task_key}: entry point "${entryPoint}" is not one of the ${TASKS_PACKAGE} wheel's (${Object.keys(ENTRY_POINT_JOB_PARAMETERS).join(', ')})` });
+      }
+    }
+    for (const task of gated) {
+      const gateKey = `${task.task_key}${GATE_TASK_SUFFIX}`;
+      if (tasks.some((t) => t.task_key === gateKey)) problems.push({ job: jobKey, task: gateKey, message: `job ${jobKey}: task key ${gateKey} is taken; render names the quality gate of ${task.task_key} so` });
+    }
+    if (wheelTasks.length === 0 && gated.length === 0) continue;
+    const needs = [...gated.map((t) => `${t.task_key} (quality_gate)`), ...wheelTasks.map((t) => t.task_key)].join(', ');
+    const environment = (job.environments ?? []).find((e) => e.environment_key === TASKS_ENVIRONMENT);
+    if (!environment) {
+      problems.push({ job: jobKey, message: `job ${jobKey}: ${needs} run from the ${TASKS_PACKAGE} wheel on Databricks; declare environments: [{environment_key: ${TASKS_ENVIRONMENT}, spec: {environment_version: "2", dependencies: [<path of the wheel>]}}]` });
+    } else if (!(environment.spec?.dependencies ?? []).some((d) => basename(d).startsWith(`${TASKS_PACKAGE}-`) && d.endsWith('.whl'))) {
+      problems.push({ job: jobKey, message: `job ${jobKey}: environment ${TASKS_ENVIRONMENT} does not install the ${TASKS_PACKAGE} wheel (dependencies: ${JSON.stringify(environment.spec?.dependencies ?? [])}); expected a path to ${TASKS_PACKAGE}-*.whl` });
+    }
+  }
+  return problems;
+}
+
 /** Inserts `<task>_quality_gate` after every gated sql_task and points its dependents at the gate. */
-function addGateTasks(jobKey: string, tasks: WheelTask[]): void {
+function addGateTasks(tasks: WheelTask[]): void {
   for (const task of [...tasks]) {
     const table = task.sql_task?.parameters?.['quality_gate'];
     if (table === undefined) continue;
     const gateKey = `${task.task_key}${GATE_TASK_SUFFIX}`;
-    if (tasks.some((t) => t.task_key === gateKey)) throw new DeployError('BUNDLE_INVALID', `job ${jobKey}: task key ${gateKey} is taken; render names the quality gate of ${task.task_key} so`);
     const parameters = { ...task.sql_task?.parameters };
     delete parameters['quality_gate'];
     if (task.sql_task) {

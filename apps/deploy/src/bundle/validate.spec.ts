@@ -118,6 +118,26 @@ describe.skipIf(!BUNDLE_SCHEMA)(needsSchema('validateBundle: bad input → a pre
     expect(await problems(bundle({ sql: 'select * from {{catalog.bronz}}.x.y' }))).toEqual([expect.stringMatching(/^resources\/jobs\.yml:\d+:\d+: \[sql-render\] job nightly task stage: sql\/stage\.sql does not render .*\{\{catalog\.bronz\}\}/)]);
   });
 
+  it('a gated task in a job without the odoo_ce_tasks environment, and a wheel entry point the wheel lacks', async () => {
+    const gated = `description: staging
+                sql_task:
+                  warehouse_id: \${var.warehouse_id}
+                  file:
+                    path: ../sql/stage.sql
+                  parameters:
+                    quality_gate: silver.fin.s
+              - task_key: score
+                environment_key: odoo_ce_tasks
+                python_wheel_task:
+                  package_name: odoo_ce_tasks
+                  entry_point: scor`;
+    const found = await problems(bundle({ stageExtra: gated }));
+    expect(found).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^resources\/jobs\.yml:\d+:\d+: \[wheel\] job nightly task score: entry point "scor" is not one of the odoo_ce_tasks wheel's \(train, evaluate, promote, score, quality_gate\)$/),
+      expect.stringMatching(/^resources\/jobs\.yml:\d+:\d+: \[wheel\] job nightly: stage \(quality_gate\), score run from the odoo_ce_tasks wheel on Databricks; declare environments: /),
+    ]));
+  });
+
   it('an explicit UNPAUSED schedule in a development target', async () => {
     expect(await problems(bundle({ devPause: 'UNPAUSED' }))).toEqual([expect.stringMatching(/\[schedule\] resources\.jobs\.nightly\.schedule\.pause_status is UNPAUSED in development target dev; expected PAUSED/)]);
   });

@@ -6,6 +6,7 @@ import { adapterFor, DEFAULT_LAYOUT, LAYERS, renderSql, type CatalogLayout, type
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { BundleSourceMap } from './source-map.js';
 import { problemFromText, type Problem } from './problems.js';
+import { taskWheelProblems, type JobConfig } from './task-wheel.js';
 
 export interface ValidateBundleOptions {
   readonly target: string;
@@ -53,7 +54,7 @@ export async function validateBundle(root: string, options: ValidateBundleOption
     const problem = problemFromText(MISSING_SQL.test(warning.message) ? 'sql-file' : 'model', warning.message, warning.location);
     (problem.check === 'sql-file' ? problems : warnings).push(problem);
   }
-  problems.push(...dagProblems(bundle), ...sqlRenderProblems(bundle), ...variableProblems(bundle), ...scheduleProblems(bundle));
+  problems.push(...dagProblems(bundle), ...sqlRenderProblems(bundle), ...variableProblems(bundle), ...scheduleProblems(bundle), ...wheelProblems(bundle));
   if (options.schema) problems.push(...schemaProblems(bundle, options.schema));
   return { target: bundle.target, ok: problems.length === 0, problems, warnings, bundle };
 }
@@ -117,6 +118,16 @@ export function layoutOf(bundle: Bundle): CatalogLayout {
 export function taskParameters(bundle: Bundle, jobKey: string, task: TaskDefinition): Record<string, string> {
   const job = bundle.jobs[jobKey];
   return { ...(task.sql?.parameters ?? {}), ...Object.fromEntries((job?.parameters ?? []).map((p) => [p.name, p.default])) };
+}
+
+/** The jobs' TypeScript steps must be runnable from the odoo_ce_tasks wheel (see task-wheel.ts). */
+function wheelProblems(bundle: Bundle): Problem[] {
+  const jobs = ((renderBundleConfig(bundle) as { resources?: { jobs?: Record<string, JobConfig> } }).resources?.jobs ?? {});
+  return taskWheelProblems(jobs).map((p) => {
+    const job = bundle.jobs[p.job];
+    const location = job?.tasks.find((t) => t.key === p.task)?.location ?? job?.location;
+    return { check: 'wheel' as const, message: p.message, ...(location ? { location } : {}) };
+  });
 }
 
 function sqlRenderProblems(bundle: Bundle): Problem[] {
