@@ -97,7 +97,8 @@ function readPairs(argv: readonly string[]): Record<string, string> {
       if (jobParameters.has(key)) continue;
       throw usage(`unknown parameter --${key} (value ${displayValue(key, value)})`);
     }
-    // Identical repeats are harmless (a job parameter pushed down next to the same task parameter).
+    // Databricks merges job and task parameters into one `--key=value` each; a repeat is a hand-written
+    // command line, harmless when identical.
     if (key in out && out[key] !== value) throw usage(`parameter --${key} given twice with different values`);
     out[key] = value;
   }

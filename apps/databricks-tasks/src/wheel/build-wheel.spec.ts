@@ -48,7 +48,7 @@ describe('buildWheel', () => {
 
   it('writes odoo_ce_tasks-<package.json version>+<content hash>-py3-none-any.whl, byte-identical across builds', () => {
     const base = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-    expect(first.version).toMatch(new RegExp(`^${base.replace(/\./g, '\\.')}\\+[0-9a-f]{8}$`));
+    expect(first.version).toMatch(new RegExp(`^${base.replace(/\./g, '\\.')}\\+g[0-9a-f]{8}$`));
     expect(first).toEqual({ path: join(dirs[0] as string, `odoo_ce_tasks-${first.version}-py3-none-any.whl`), fileName: `odoo_ce_tasks-${first.version}-py3-none-any.whl`, version: first.version });
     expect(readFileSync(first.path).equals(readFileSync(second.path))).toBe(true);
   });

@@ -63,7 +63,8 @@ function record(version: string, entries: readonly ZipEntry[]): ZipEntry {
 function contentHash(files: readonly ZipEntry[]): string {
   const hash = createHash('sha256');
   for (const f of files) hash.update(f.name).update('\0').update(f.data).update('\0');
-  return hash.digest('hex').slice(0, 8);
+  // `g` + hex, as git describe does: never an all-digit label (PEP 440 would drop its leading zeros).
+  return `g${hash.digest('hex').slice(0, 8)}`;
 }
 
 /** The version of the app's package.json: the public part of the wheel's version. */

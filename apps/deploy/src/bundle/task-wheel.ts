@@ -17,6 +17,9 @@ export const TASKS_ENVIRONMENT = 'odoo_ce_tasks';
 /** Suffix of the task render adds after each gated task. */
 export const GATE_TASK_SUFFIX = '_quality_gate';
 
+/** Named parameters render sets that no job parameter may shadow (the layout's may: render passes the same values). */
+const RESERVED_PARAMETERS: readonly string[] = ['target', 'run_id', 'warehouse_id', 'table', 'task', 'job_parameters', 'job'];
+
 /** Job parameters an entry point reads (passed as `{{job.parameters.<name>}}` when the job declares them). */
 export const ENTRY_POINT_JOB_PARAMETERS: Readonly<Record<string, readonly string[]>> = {
   train: ['seed', 'forecast_months'],
@@ -110,6 +113,11 @@ export function taskWheelProblems(jobs: Readonly<Record<string, JobConfig>>): { 
         problems.push({ job: jobKey, task: task.task_key, message: `job ${jobKey} task ${task.task_key}: entry point "${entryPoint}" is not one of the ${TASKS_PACKAGE} wheel's (${Object.keys(ENTRY_POINT_JOB_PARAMETERS).join(', ')})` });
       }
     }
+    // A job parameter is pushed down to the wheel tasks and wins over their named parameter of the same name.
+    const reserved = (job.parameters ?? []).map((p) => p.name).filter((n) => RESERVED_PARAMETERS.includes(n));
+    if (reserved.length > 0 && (wheelTasks.length > 0 || gated.length > 0)) {
+      problems.push({ job: jobKey, message: `job ${jobKey}: job parameter${reserved.length > 1 ? 's' : ''} ${reserved.join(', ')} would override what render passes the ${TASKS_PACKAGE} wheel tasks (Databricks pushes job parameters down); rename ${reserved.length > 1 ? 'them' : 'it'} (reserved: ${RESERVED_PARAMETERS.join(', ')})` });
+    }
     for (const task of gated) {
       const gateKey = `${task.task_key}${GATE_TASK_SUFFIX}`;
       if (tasks.some((t) => t.task_key === gateKey)) problems.push({ job: jobKey, task: gateKey, message: `job ${jobKey}: task key ${gateKey} is taken; render names the quality gate of ${task.task_key} so` });
@@ -164,9 +172,13 @@ function baseParameters(bundle: Bundle, layout: CatalogLayout): Record<string, s
   };
 }
 
-/** A wheel on this machine (`dist/x.whl`, `../x-*.whl`, `/abs/x.whl`), not a PyPI requirement or a URL. */
+/**
+ * A wheel on this machine (`dist/x.whl`, `../x-*.whl`, `/abs/x.whl`) that render ships — not a PyPI
+ * requirement, a URL (`https://`, `dbfs:/`), a `name @ url` reference or a workspace path
+ * (`/Volumes/…`, `/Workspace/…`, `/dbfs/…`), which the workspace resolves itself.
+ */
 function isLocalPath(dependency: string): boolean {
-  return dependency.endsWith('.whl') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(dependency);
+  return dependency.endsWith('.whl') && !dependency.includes('@') && !/^[a-z][a-z0-9+.-]*:/i.test(dependency) && !/^\/(Volumes|Workspace|dbfs)\//.test(dependency);
 }
 
 /** A local wheel path, `*` allowed in the file name; exactly one file must match. */

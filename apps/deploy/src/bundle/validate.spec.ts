@@ -18,7 +18,7 @@ const dirs: string[] = [];
 afterAll(() => dirs.forEach(removeTree));
 
 /** A small bundle with one two-task job; `job` and `target` splice YAML into it. */
-function bundle(options: { name?: string; cron?: string; dependsOn?: string; sqlPath?: string; sql?: string; devPause?: string; stageExtra?: string } = {}): string {
+function bundle(options: { name?: string; cron?: string; dependsOn?: string; sqlPath?: string; sql?: string; devPause?: string; stageExtra?: string; jobExtra?: string } = {}): string {
   const dir = writeTree({
     'databricks.yml': `
       bundle:
@@ -58,6 +58,7 @@ function bundle(options: { name?: string; cron?: string; dependsOn?: string; sql
                   warehouse_id: \${var.warehouse_id}
                   file:
                     path: ${options.sqlPath ?? '../sql/stage.sql'}
+            ${options.jobExtra ?? ''}
     `,
     'sql/load.sql': 'create or replace table {{catalog.gold}}.fin.t as select * from {{catalog.silver}}.fin.s',
     'sql/stage.sql': options.sql ?? 'create or replace table {{catalog.silver}}.fin.s as select 1 as x',
@@ -136,6 +137,20 @@ describe.skipIf(!BUNDLE_SCHEMA)(needsSchema('validateBundle: bad input → a pre
       expect.stringMatching(/^resources\/jobs\.yml:\d+:\d+: \[wheel\] job nightly task score: entry point "scor" is not one of the odoo_ce_tasks wheel's \(train, evaluate, promote, score, quality_gate\)$/),
       expect.stringMatching(/^resources\/jobs\.yml:\d+:\d+: \[wheel\] job nightly: stage \(quality_gate\), score run from the odoo_ce_tasks wheel on Databricks; declare environments: /),
     ]));
+  });
+
+  it('a job parameter that would shadow what render passes the wheel tasks (Databricks pushes job parameters down)', async () => {
+    const gated = `description: staging
+                sql_task:
+                  warehouse_id: \${var.warehouse_id}
+                  file:
+                    path: ../sql/stage.sql
+                  parameters:
+                    quality_gate: silver.fin.s
+              - task_key: tail`;
+    const found = await problems(bundle({ stageExtra: gated, jobExtra: 'parameters: [{name: run_id, default: x}, {name: silver_catalog, default: dev_silver}]' }));
+    expect(found).toEqual(expect.arrayContaining([expect.stringMatching(/\[wheel\] job nightly: job parameter run_id would override what render passes the odoo_ce_tasks wheel tasks .*rename it \(reserved: target, run_id/)]));
+    expect(found.join('\n')).not.toContain('silver_catalog would');
   });
 
   it('an explicit UNPAUSED schedule in a development target', async () => {
@@ -223,7 +238,7 @@ describe.skipIf(!BUNDLE_SCHEMA)(needsSchema('deploy bundle validate|render (CLI)
     // The wheel is next to the bundle, and both jobs' environments install that copy.
     for (const job of [scout, ml]) {
       const deps = job.environments.find((e) => e.environment_key === 'odoo_ce_tasks')?.spec.dependencies ?? [];
-      expect(deps).toEqual([expect.stringMatching(/^\.\/artifacts\/odoo_ce_tasks-\d+\.\d+\.\d+\+[0-9a-f]{8}-py3-none-any\.whl$/)]);
+      expect(deps).toEqual([expect.stringMatching(/^\.\/artifacts\/odoo_ce_tasks-\d+\.\d+\.\d+\+g[0-9a-f]{8}-py3-none-any\.whl$/)]);
       expect(existsSync(join(out, deps[0] as string))).toBe(true);
     }
     expect(officialSchema()(config)).toBe(true);

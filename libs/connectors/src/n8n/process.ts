@@ -108,10 +108,10 @@ export async function processN8nWebhooks(warehouse: Warehouse, options: { readon
   // (a later version of this module added it) — those are routed like new ones.
   const routedTypes = Object.keys(ROUTES);
   const typeParams = Object.fromEntries(routedTypes.map((t, i) => [`rt${i}`, t]));
-  const nowRouted = (prefix: string) => `${prefix}status = 'unrouted' AND ${prefix}event_type IN (${routedTypes.map((_, i) => `:rt${i}`).join(', ')})`;
+  const nowRouted = `p.status = 'unrouted' AND p.event_type IN (${routedTypes.map((_, i) => `:rt${i}`).join(', ')})`;
   const { rows: landed } = await warehouse.query<Landed>(
     compiledQuery(
-      `SELECT w._id, w._version, w._raw, w._file_sha256 FROM ${landing} AS w WHERE NOT EXISTS (SELECT 1 FROM ${ledger} AS p WHERE p.webhook_id = w._id AND NOT (${nowRouted('p.')})) ORDER BY w._ingested_at, w._id`,
+      `SELECT w._id, w._version, w._raw, w._file_sha256 FROM ${landing} AS w WHERE NOT EXISTS (SELECT 1 FROM ${ledger} AS p WHERE p.webhook_id = w._id AND NOT (${nowRouted})) ORDER BY w._ingested_at, w._id`,
       typeParams,
     ),
   );
@@ -170,9 +170,6 @@ export async function processN8nWebhooks(warehouse: Warehouse, options: { readon
       tally(type, null).rowsWritten += Number(result.numAffectedRows ?? 0n);
     }
   }
-  // Their `unrouted` rows give way to what this run recorded (a crash in between leaves them without
-  // a ledger row: pending again, and the downstream INSERT skips what was written).
-  if (ledgerRows.length > 0) await warehouse.query(compiledQuery(`DELETE FROM ${ledger} WHERE ${nowRouted('')}`, typeParams));
   for (let i = 0; i < ledgerRows.length; i += chunk) {
     const part = ledgerRows.slice(i, i + chunk);
     const params: Record<string, ParameterValue> = { batch: batchId, now };
@@ -180,6 +177,12 @@ export async function processN8nWebhooks(warehouse: Warehouse, options: { readon
       Object.assign(params, { [`w${j}`]: r.id, [`e${j}`]: r.type, [`s${j}`]: r.status, [`t${j}`]: r.table, [`x${j}`]: r.reason });
       return `(:w${j}, :e${j}, :s${j}, :t${j}, :x${j})`;
     });
+    // An event an earlier run left `unrouted` gives its row up to what this run recorded — only the
+    // events of this chunk. A crash in between leaves it without a ledger row: pending again, and
+    // the downstream INSERT skips what was written.
+    await warehouse.query(
+      compiledQuery(`DELETE FROM ${ledger} WHERE status = 'unrouted' AND webhook_id IN (${part.map((_, j) => `:w${j}`).join(', ')})`, Object.fromEntries(part.map((r, j) => [`w${j}`, r.id]))),
+    );
     await warehouse.query(
       compiledQuery(
         `INSERT INTO ${ledger} (webhook_id, event_type, status, target_table, reason, batch_id, processed_at)

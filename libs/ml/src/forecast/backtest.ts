@@ -18,6 +18,8 @@ export interface BacktestOptions {
    * would have been on that date.
    */
   readonly related?: readonly (readonly number[])[];
+  /** Called with each origin t (training on months 0..t−1) and its forecasts, e.g. to inspect one origin. */
+  readonly onOrigin?: (origin: number, forecast: readonly ForecastPoint[]) => void;
 }
 
 export interface BacktestResult {
@@ -81,6 +83,7 @@ export function backtest(y: readonly number[], options: BacktestOptions = {}): B
     methods[model.method] = (methods[model.method] ?? 0) + 1;
     const steps = Math.min(horizon, y.length - t);
     const forecast = forecastModel(model, steps, options.level ?? 0.95);
+    options.onOrigin?.(t, forecast);
     let scale = 0;
     for (let i = period; i < t; i++) scale += Math.abs((train[i] as number) - (train[i - period] as number));
     scale /= t - period;

@@ -154,16 +154,22 @@ describe('backtest with related series', () => {
     expect(shared.mase).toBeLessThan(1);
   });
 
-  it('never looks ahead: the related series\' last month (after every training window) changes nothing', () => {
+  it('never looks ahead: the forecasts from origin t do not change when the related series change from month t on', () => {
     const random = new SeededRandom(11);
     const group = Array.from({ length: 8 }, (_, i) => series(random, DECEMBER_PEAK, 500 * (i + 1), 36, 0.15));
     const y = group[2] as number[];
-    // Every other series five times larger in month 36, the month the last origin (35) forecasts.
-    const future = group.map((r, i) => (i === 2 ? r : r.map((v, t) => (t === 35 ? v * 5 : v))));
-    expect(backtest(y, { related: future })).toEqual(backtest(y, { related: group }));
-    // The same change one month earlier is inside the last training window, and is seen.
-    const seen = group.map((r, i) => (i === 2 ? r : r.map((v, t) => (t === 34 ? v * 5 : v))));
-    expect(backtest(y, { related: seen })).not.toEqual(backtest(y, { related: group }));
+    const perOrigin = (related: number[][]) => {
+      const out = new Map<number, string>();
+      backtest(y, { related, onOrigin: (t, f) => out.set(t, JSON.stringify(f)) });
+      return out;
+    };
+    const base = perOrigin(group);
+    // Every other series five times larger from month 30 on (0-based): origins 24..30 train on months before it.
+    const changed = perOrigin(group.map((r, i) => (i === 2 ? r : r.map((v, t) => (t >= 30 ? v * 5 : v)))));
+    expect([...base.keys()]).toEqual(Array.from({ length: 12 }, (_, i) => 24 + i));
+    for (const t of [24, 25, 26, 27, 28, 29, 30]) expect(changed.get(t), `origin ${t}`).toBe(base.get(t));
+    // From origin 31 the change is in the training window, and is seen.
+    expect([31, 32, 33, 34, 35].some((t) => changed.get(t) !== base.get(t))).toBe(true);
   });
 
   it('rejects related series over other months, naming the field', () => {

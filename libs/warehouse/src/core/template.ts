@@ -102,9 +102,13 @@ export function splitArguments(text: string): string[] {
   let depth = 0;
   let quote: string | undefined;
   let current = '';
+  let escaped = false;
   for (const ch of text) {
     if (quote) {
-      if (ch === quote) quote = undefined;
+      // Spark SQL string literals take backslash escapes (`'it\'s'`).
+      if (escaped) escaped = false;
+      else if (ch === '\\' && quote === "'") escaped = true;
+      else if (ch === quote) quote = undefined;
     } else if (ch === "'" || ch === '"' || ch === '`') quote = ch;
     else if (ch === '(') depth++;
     else if (ch === ')') depth--;

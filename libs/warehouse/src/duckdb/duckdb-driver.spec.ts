@@ -177,7 +177,7 @@ describe('Databricks table functions on DuckDB', () => {
     expect(tableFunctionAsMacro('CREATE FUNCTION f(x INT RETURNS TABLE (y INT) RETURN SELECT 1')).toBeUndefined();
     expect(tableFunctionAsMacro('SELECT 1')).toBeUndefined();
     expect(tableFunctionAsMacro('CREATE FUNCTION `c`.s.f(n DECIMAL(10, 2), m INT) RETURNS TABLE (y DECIMAL(10, 2)) RETURN SELECT n * m')).toBe(
-      'CREATE MACRO "c".s.f(n, m) AS TABLE SELECT CAST("y" AS DECIMAL(10, 2)) AS "y" FROM (SELECT n * m) AS _f("y")',
+      'CREATE MACRO "c".s.f(n, m) AS TABLE SELECT CAST("y" AS DECIMAL(10, 2)) AS "y" FROM (\nSELECT n * m\n) AS _f("y")',
     );
   });
 
@@ -194,6 +194,10 @@ describe('Databricks table functions on DuckDB', () => {
       expect(result.columns.map((c) => c.name)).toEqual(['next', 'label']);
       expect(result.rows).toEqual([{ next: 12n, label: 'n=2' }]);
       expect((await warehouse.query('SELECT * FROM fxcat.fx.ahead(2, step := 1)')).rows).toEqual([{ next: 3n, label: 'n=2' }]);
+      // A complex return type keeps the query's type; an escaped quote in a comment and a trailing -- comment are harmless.
+      await warehouse.query(`CREATE OR REPLACE FUNCTION fxcat.fx.pair(n INT COMMENT 'it\\'s, odd') RETURNS TABLE (xs ARRAY<INT>)
+        RETURN SELECT [n, n + 1] -- the pair`);
+      expect((await warehouse.query('SELECT xs FROM fxcat.fx.pair(4)')).rows).toEqual([{ xs: [4, 5] }]);
     } finally {
       await warehouse.close();
     }

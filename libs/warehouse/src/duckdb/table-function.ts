@@ -7,7 +7,9 @@ import { splitArguments } from '../core/template.js';
  * has no DuckDB spelling; DuckDB's table macro does the same job (`SELECT * FROM c.s.f(6)`), so the
  * statement becomes `CREATE [OR REPLACE] MACRO c.s.f(p [:= v], …) AS TABLE SELECT CAST(col AS TYPE)
  * AS col, … FROM (<query>) AS _f(col, …)`: like on Databricks the result has the declared column
- * names and types, taken by position. Parameters are untyped in a macro (their types are dropped).
+ * names and (scalar) types, taken by position. Parameters are untyped in a macro (their types are
+ * dropped). Unlike Databricks, DuckDB does not refuse a query with more columns than declared (the
+ * extra ones are dropped).
  * Returns undefined for any other statement.
  *
  * @example
@@ -36,8 +38,10 @@ export function tableFunctionAsMacro(sql: string): string | undefined {
     const id = /^[A-Za-z_]\w*$/.test(p.name) ? p.name : p.quoted;
     return p.defaultValue !== undefined ? `${id} := ${p.defaultValue}` : id;
   });
-  const select = columns.map((c) => `CAST(${c.quoted} AS ${c.type}) AS ${c.quoted}`).join(', ');
-  return `${create} ${name}(${macroParameters.join(', ')}) AS TABLE SELECT ${select} FROM (${body[1]}) AS _f(${columns.map((c) => c.quoted).join(', ')})`;
+  // Scalar types are cast as declared; ARRAY<…>, MAP<…>, STRUCT<…> (spelled differently in DuckDB) keep the query's type.
+  const select = columns.map((c) => (/[<>]/.test(c.type) ? c.quoted : `CAST(${c.quoted} AS ${c.type}) AS ${c.quoted}`)).join(', ');
+  // The body on lines of its own: a trailing `-- comment` in it must not swallow the `)`.
+  return `${create} ${name}(${macroParameters.join(', ')}) AS TABLE SELECT ${select} FROM (\n${body[1]}\n) AS _f(${columns.map((c) => c.quoted).join(', ')})`;
 }
 
 /** Routine characteristics between RETURNS TABLE (…) and RETURN; none changes what DuckDB runs. */
