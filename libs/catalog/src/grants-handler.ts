@@ -1,15 +1,7 @@
-import { parseGrantStatement, type Namespace } from './grant-sql.js';
+import type { StatementInterceptor } from '@odoo-ce/warehouse/endpoint';
+import { parseGrantStatement } from './grant-sql.js';
 import { ancestors, PRIVILEGES, type Grant } from './model.js';
 import type { GrantsStore } from './stores.js';
-
-/** A result the local endpoint sends instead of running the statement (string columns). */
-export interface InterceptedResult {
-  readonly columns: readonly string[];
-  readonly rows: readonly (readonly (string | null)[])[];
-}
-
-/** The shape of the local endpoint's `intercept` hook (`@odoo-ce/warehouse/endpoint`). */
-export type StatementHandler = (sql: string, session: Namespace) => Promise<InterceptedResult | undefined>;
 
 /** Databricks' SHOW GRANTS columns. */
 export const SHOW_GRANTS_COLUMNS = ['Principal', 'ActionType', 'ObjectType', 'ObjectKey'] as const;
@@ -31,7 +23,7 @@ export function showGrantsRows(grants: readonly Grant[], principal?: string): st
  * not its business (`undefined`: the endpoint runs them). A malformed grant statement throws, and
  * the client sees the message as the statement's error.
  */
-export function grantsStatementHandler(store: GrantsStore): StatementHandler {
+export function grantsStatementHandler(store: GrantsStore): StatementInterceptor {
   return async (sql, session) => {
     const statement = parseGrantStatement(sql, session);
     if (!statement) return undefined;

@@ -10,14 +10,8 @@ export {
   describeSecurable,
   EFFECTIVE_ON,
   GRANTABLE,
-  grantKey,
-  NAME_PARTS,
-  NOT_IN_ALL_PRIVILEGES,
-  parsePrivilege,
-  parseSecurableType,
   privilegeToApi,
   PRIVILEGES,
-  SECURABLE_TYPES,
   sameSecurable,
   securable,
   type Grant,
@@ -29,18 +23,17 @@ export {
   type SecurableType,
 } from './model.js';
 export { REPO_POLICY_DIR } from './repo-policy.js';
-export { declaredSecurables, loadPolicy, parsePolicy, parseSecurableText, type CatalogTree, type Policy, type PolicySources } from './policy.js';
-export { describeMissing, GrantEvaluator, type Access, type AccessDecision, type EffectivePrivilege, type MissingPrivilege } from './evaluator.js';
-export { applyChanges, changeToSql, diffGrants, quoteIdentifierPart, quotePrincipal, securableSql, toTerraformGrants, type TerraformGrantsJson } from './diff.js';
+export { declaredSecurables, loadPolicy, parsePolicy, type CatalogTree, type Policy, type PolicySources } from './policy.js';
+export { GrantEvaluator, type Access, type AccessDecision, type EffectivePrivilege, type MissingPrivilege } from './evaluator.js';
+export { changeToSql, diffGrants, toTerraformGrants, type TerraformGrantsJson } from './diff.js';
 export { GRANTS_TABLE, MemoryGrantsStore, OpsGrantsStore, SqlGrantsStore, syncGrants, type GrantsStore } from './stores.js';
-export { parseGrantStatement, parseMetadataStatement, resolveName, type GrantStatement, type MetadataStatement, type Namespace } from './grant-sql.js';
-export { grantsStatementHandler, SHOW_GRANTS_COLUMNS, showGrantsRows, type InterceptedResult, type StatementHandler } from './grants-handler.js';
+export { parseGrantStatement, parseMetadataStatement, type GrantStatement, type MetadataStatement, type Namespace } from './grant-sql.js';
+export { grantsStatementHandler } from './grants-handler.js';
 export {
   FORBIDDEN_FUNCTION_PREFIXES,
   FORBIDDEN_FUNCTIONS,
   isForbiddenFunction,
   gateSql,
-  SAFE_TABLE_FUNCTIONS,
   type GateAllowed,
   type GateKind,
   type GateOptions,
@@ -48,7 +41,7 @@ export {
   type GateRefusalCode,
   type GateResult,
 } from './gate.js';
-export { SqlParser, sharedSqlParser, type ParseOutcome } from './sql-parser.js';
+export { SqlParser, type ParseOutcome } from './sql-parser.js';
 export { governedQuery, metadataResult, type GovernedQueryOptions, type MetadataSources } from './governed.js';
-export { canonicalSql, toDuckDbSpelling, type CanonicalSql } from './sql-lexer.js';
+export { canonicalSql, type CanonicalSql } from './sql-lexer.js';
 export { grantsInLayout, securableInLayout } from './layout.js';
