@@ -1,4 +1,4 @@
-import { compiledQuery, ensureOpsSchema, opsTable, param, type ParameterValue, type QueryExecutor } from '@odoo-ce/warehouse';
+import { compiledQuery, ensureOpsSchema, opsTable, opsTableExists, param, type ParameterValue, type QueryExecutor } from '@odoo-ce/warehouse';
 import { applyChanges, changeToSql, diffGrants, securableSql } from './diff.js';
 import { CatalogError } from './errors.js';
 import { grantKey, parsePrivilege, parseSecurableType, sameSecurable, type Grant, type GrantChange, type Securable } from './model.js';
@@ -35,8 +35,9 @@ export const GRANTS_TABLE = 'grants';
 
 /**
  * Grants for the embedded engine, in `<ops>.grants` (principal, securable_type, securable_name,
- * privilege, granted_at), created on first use. Local enforcement reads it and evaluates with the
- * same {@link GrantEvaluator} as everywhere else.
+ * privilege, granted_at), created by the first `apply` (`list` never creates it: none yet, no
+ * grants). Local enforcement reads it and evaluates with the same {@link GrantEvaluator} as
+ * everywhere else.
  */
 export class OpsGrantsStore implements GrantsStore {
   #ready: Promise<void> | undefined;
@@ -61,7 +62,9 @@ export class OpsGrantsStore implements GrantsStore {
   }
 
   async list(securables?: readonly Securable[]): Promise<Grant[]> {
-    await this.#ensure();
+    // Reading never creates the table: none yet means no grants (like the other ops-table readers).
+    if (this.#ready) await this.#ready;
+    else if (!(await opsTableExists(this.executor, GRANTS_TABLE))) return [];
     const { rows } = await this.executor.query<{ principal: string; securable_type: string; securable_name: string; privilege: string }>(
       `SELECT principal, securable_type, securable_name, privilege FROM ${this.#table()} ORDER BY securable_type, securable_name, principal, privilege`,
     );
