@@ -138,11 +138,12 @@ async function splitOn(executor: QueryExecutor, tables: SplitTables, suite: Expe
       ? `SELECT ${cols} FROM ${plan.table.sql} WHERE ${compiler.rowIdentity} NOT IN (SELECT ${rid} FROM ${stage} WHERE ${isDropped})`
       : `SELECT ${cols} FROM ${stage} WHERE NOT ${isDropped}`;
     await executor.query(overwrite ? compiler.overwriteSql(target.sql, cols, passing) : `INSERT INTO ${target.sql} (${cols}) ${passing}`, options);
-    // The quarantine follows the target: replaced with it (so source = target + quarantine holds for
-    // the tables as they stand, after any number of reruns), or appended to with it.
-    if (overwrite) await executor.query(`DELETE FROM ${quarantine.sql}`, options);
+    // The quarantine follows the target: replaced with it, by the same overwrite (so source = target +
+    // quarantine holds for the tables as they stand, after any number of reruns), or appended to with it.
+    const quarantineCols = `${cols}, _dq_failed, _dq_run_id`;
+    const droppedRows = `SELECT ${cols}, ${failedNames} AS _dq_failed, CAST(:dq_run AS ${str}) AS _dq_run_id FROM ${stage} WHERE ${isDropped}`;
     await executor.query(
-      compiledQuery(`INSERT INTO ${quarantine.sql} (${cols}, _dq_failed, _dq_run_id) SELECT ${cols}, ${failedNames}, CAST(:dq_run AS ${str}) FROM ${stage} WHERE ${isDropped}`, { ...names, dq_run: prepared.runId }),
+      compiledQuery(overwrite ? compiler.overwriteSql(quarantine.sql, quarantineCols, droppedRows) : `INSERT INTO ${quarantine.sql} (${quarantineCols}) ${droppedRows}`, { ...names, dq_run: prepared.runId }),
       options,
     );
     const sourceRows = await count(`SELECT count(*) FROM ${plan.table.sql}`);
