@@ -1,5 +1,5 @@
+import { securableInLayout } from '@odoo-ce/catalog';
 import { readResults } from '@odoo-ce/data-quality';
-import { LAYERS, type Layer } from '@odoo-ce/warehouse';
 import { z } from 'zod';
 import type { ServerContext } from '../context.js';
 import { toJsonValue } from '../json-values.js';
@@ -69,8 +69,7 @@ export function dqResultsTool(ctx: ServerContext) {
 
 /** `silver.scout.transactions` (layer names) → the target's catalog, then the caller's grants. */
 async function canSeeLogical(ctx: ServerContext, principal: string, logical: string): Promise<boolean> {
-  const [layer, schema, table] = logical.split('.');
-  if (!layer || !schema || !table) return false;
-  const catalog = (LAYERS as readonly string[]).includes(layer) ? ctx.warehouse.layout.catalogs[layer as Layer] : layer;
+  const [catalog, schema, table] = securableInLayout({ type: 'TABLE', name: logical }, ctx.warehouse.layout).name.split('.');
+  if (!catalog || !schema || !table) return false;
   return ctx.access.canSee(principal, { catalog, schema, table });
 }

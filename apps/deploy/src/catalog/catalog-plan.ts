@@ -1,6 +1,5 @@
-import type { CatalogTree } from '@odoo-ce/catalog';
+import { securableInLayout, type CatalogTree } from '@odoo-ce/catalog';
 import type { CatalogLayout, Warehouse } from '@odoo-ce/warehouse';
-import { targetCatalog } from './target-names.js';
 
 /** One thing `catalog apply` creates. */
 export interface CatalogStep {
@@ -35,13 +34,14 @@ export async function planCatalogs(warehouse: Warehouse, tree: CatalogTree, layo
   const unchanged: string[] = [];
   const declared = new Set<string>();
   for (const catalog of tree.catalogs) {
-    const name = targetCatalog(catalog.name, layout);
+    // The policy names catalogs logically (`gold`, `ops`); the layout gives the target's real names.
+    const name = securableInLayout({ type: 'CATALOG', name: catalog.name }, layout).name;
     declared.add(name.toLowerCase());
     if (catalogsPresent.has(name.toLowerCase())) unchanged.push(name);
     else create.push({ kind: 'catalog', name, ...(catalog.comment ? { comment: catalog.comment } : {}), sql: adapter.createCatalogSql(name, catalog.comment) });
     for (const schema of catalog.schemas) {
-      const schemaName = catalog.name === 'ops' && schema.name === 'ops' ? layout.ops.schema : schema.name;
-      const full = `${name}.${schemaName}`;
+      const full = securableInLayout({ type: 'SCHEMA', name: `${catalog.name}.${schema.name}` }, layout).name;
+      const schemaName = full.slice(name.length + 1);
       declared.add(full.toLowerCase());
       if (existing.has(full.toLowerCase())) unchanged.push(full);
       else create.push({ kind: 'schema', name: full, ...(schema.comment ? { comment: schema.comment } : {}), sql: adapter.createSchemaSql(name, schemaName, schema.comment) });
