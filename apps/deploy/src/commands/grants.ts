@@ -68,7 +68,7 @@ export function registerGrantsCommand(program: Command, ctx: DeployContext): voi
       '--metastore-owner <target>',
       'the one environment that manages the shared metastore\'s METASTORE grant (databricks_grants is authoritative)',
       (value: string) => {
-        if (!(DEPLOY_TARGETS as readonly string[]).includes(value)) throw new InvalidArgumentError(`--metastore-owner must be one of ${DEPLOY_TARGETS.join(', ')}, got "${value}"`);
+        if (!DEPLOY_TARGETS.includes(value)) throw new InvalidArgumentError(`--metastore-owner must be one of ${DEPLOY_TARGETS.join(', ')}, got "${value}"`);
         return value;
       },
       DEFAULT_METASTORE_OWNER,
@@ -81,7 +81,8 @@ export function registerGrantsCommand(program: Command, ctx: DeployContext): voi
       // Only the catalog names matter here; the target's layout does not depend on its engine, so
       // no workspace credentials are needed to generate the file.
       const layout = loadConfig({ env: { ...ctx.env, ETL_WAREHOUSE: 'duckdb' }, cwd: ctx.cwd, target: opts.target }).target.layout;
-      const text = `${JSON.stringify(terraformGrants(policy, layout, options), null, 2)}\n`;
+      const json = terraformGrants(policy, layout, options);
+      const text = `${JSON.stringify(json, null, 2)}\n`;
       if (opts.out === '-') {
         ctx.print(text.trimEnd());
         return;
@@ -96,6 +97,6 @@ export function registerGrantsCommand(program: Command, ctx: DeployContext): voi
       }
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, text);
-      ctx.print(`wrote ${shown} (${Object.keys((terraformGrants(policy, layout, options).resource as { databricks_grants: object }).databricks_grants).length} databricks_grants resources)`);
+      ctx.print(`wrote ${shown} (${Object.keys((json.resource as { databricks_grants: object }).databricks_grants).length} databricks_grants resources)`);
     });
 }

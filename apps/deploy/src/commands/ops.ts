@@ -29,7 +29,7 @@ export function registerOpsCommands(program: Command, ctx: DeployContext): void 
     .option('--data-dir <dir>', 'DuckDB data directory for the local target')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { target: string; job: string; jobName?: string; pollInterval: number; timeout?: number; bundle?: string; bundleTarget?: string; quality?: string; dataDir?: string; json?: boolean }) => {
-      const bundleTarget = opts.bundleTarget ?? ((DEPLOY_TARGETS as readonly string[]).includes(opts.target) ? opts.target : 'dev');
+      const bundleTarget = opts.bundleTarget ?? (DEPLOY_TARGETS.includes(opts.target) ? opts.target : 'dev');
       const bundle = await loadBundle(opts.bundle ?? bundleRoot, { target: bundleTarget, env: ctx.env });
       const remote = ctx.loadConfig(opts.target, opts.dataDir).target.warehouse.engine === 'databricks';
       const jobs = remote ? await ctx.jobsApi() : undefined;

@@ -1,11 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
+import { TARGETS } from '@odoo-ce/common';
 
-/** The Databricks targets the deploy tool knows (the bundle's targets; `local` is the etl CLI's). */
-export const DEPLOY_TARGETS = ['dev', 'staging', 'prod'] as const;
+/** The Databricks targets the deploy tool knows: the platform's targets but `local` (the etl CLI's). */
+export const DEPLOY_TARGETS: readonly string[] = TARGETS.filter((t) => t !== 'local');
 
 /** `-t, --target <target>` on a command; `local` is accepted where the command runs SQL. */
 export function targetOption(command: Command, allowLocal = false): Command {
-  const allowed = allowLocal ? ['local', ...DEPLOY_TARGETS] : [...DEPLOY_TARGETS];
+  const allowed: readonly string[] = allowLocal ? TARGETS : DEPLOY_TARGETS;
   return command.requiredOption('-t, --target <target>', `deployment target: ${allowed.join(', ')}`, (value: string) => {
     if (!allowed.includes(value)) throw new InvalidArgumentError(`--target must be one of ${allowed.join(', ')}, got "${value}"`);
     return value;

@@ -1,11 +1,6 @@
 import { changeToSql, declaredSecurables, diffGrants, grantsInLayout, OpsGrantsStore, securableInLayout, SqlGrantsStore, toTerraformGrants, type Grant, type GrantChange, type GrantsStore, type Policy, type Securable } from '@odoo-ce/catalog';
 import type { CatalogLayout, Warehouse } from '@odoo-ce/warehouse';
 
-/** The policy's grants with catalog names for the target (`gold` → `dev_gold`). */
-export function desiredGrants(policy: Policy, layout: CatalogLayout): Grant[] {
-  return grantsInLayout(policy.grants, layout);
-}
-
 /**
  * Where the target's grants live: `<ops>.grants` on the embedded engine (what local enforcement
  * reads), `SHOW GRANTS` / `GRANT` / `REVOKE` on Databricks SQL.
@@ -45,7 +40,8 @@ const NOT_FOUND = /TABLE_OR_VIEW_NOT_FOUND|ROUTINE_NOT_FOUND|SCHEMA_NOT_FOUND|CA
  * grants on → the minimal REVOKEs then GRANTs.
  */
 export async function planGrants(store: GrantsStore, policy: Policy, layout: CatalogLayout, options: PlanGrantsOptions = {}): Promise<GrantsPlan> {
-  const desired = desiredGrants(policy, layout);
+  // The policy's grants with catalog names for the target (`gold` → `dev_gold`).
+  const desired = grantsInLayout(policy.grants, layout);
   const seen = new Set<string>();
   const securables: Securable[] = [];
   for (const s of [...declaredSecurables(policy.catalogs).map((d) => securableInLayout(d, layout)), ...desired.map((g) => g.securable)]) {
@@ -118,7 +114,7 @@ export interface TerraformGrantsOptions {
  * creates the securables.
  */
 export function terraformGrants(policy: Policy, layout: CatalogLayout, options: TerraformGrantsOptions = {}): Record<string, unknown> {
-  const grants = desiredGrants(policy, layout).filter(
+  const grants = grantsInLayout(policy.grants, layout).filter(
     (g) => TERRAFORM_SECURABLE_TYPES.includes(g.securable.type) && (g.securable.type !== 'METASTORE' || options.includeMetastore === true),
   );
   const json = toTerraformGrants(grants, options.metastoreId ? { metastoreId: options.metastoreId } : {});
