@@ -6,6 +6,7 @@ import {
   metadataResult,
   OpsGrantsStore,
   parseMetadataStatement,
+  sameSecurable,
   securableInLayout,
   SqlGrantsStore,
   type Grant,
@@ -86,7 +87,7 @@ export class CatalogAccess implements AccessControl {
         metadataResult(warehouse, statement, {
           run,
           visible: (s) => evaluator.check(principal, 'browse', s).allowed,
-          grants: async (securables) => grants.filter((g) => securables.some((s) => s.type === g.securable.type && s.name === g.securable.name)),
+          grants: async (securables) => grants.filter((g) => securables.some((s) => sameSecurable(s, g.securable))),
         }).catch((error: unknown) => {
           // "does not exist" / "not supported on the embedded engine": our own one-line messages.
           if (error instanceof CatalogError && error.code === 'STATEMENT_REFUSED') {
