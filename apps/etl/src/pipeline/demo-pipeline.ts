@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadBundle, runJob, type RunEvent, type RunLogger, type RunSummary } from '@odoo-ce/bundle';
 import { ingestDirectory, type IngestResult } from '@odoo-ce/connectors/files';
 import { loadSuites, qualityGates, withholdingTax, type GateOutcome } from '@odoo-ce/data-quality';
-import { generateDataset, writeDataset, type GroundTruth } from '@odoo-ce/sample-data';
+import { generateDataset, writeDataset, type GroundTruth, type ScoutHistoryOptions } from '@odoo-ce/sample-data';
 import type { Warehouse } from '@odoo-ce/warehouse';
 
 /** The jobs of databricks/bundles/resources/jobs.yml in the order the demo runs them. */
@@ -16,6 +16,8 @@ export interface DemoOptions {
   readonly exportDir: string;
   readonly seed: number;
   readonly scale: number;
+  /** A multi-year seasonal Scout history with injected ML anomalies instead of one year (the ML data; see `generateDataset`). */
+  readonly scoutHistory?: ScoutHistoryOptions;
   readonly logger?: RunLogger;
   readonly signal?: AbortSignal;
   /** Step-by-step progress (steps: `generate`, `ingest`, `job <name>`; job steps also get the runner's events). */
@@ -65,7 +67,12 @@ export async function runDemoPipeline(options: DemoOptions): Promise<DemoResult>
   };
 
   const dataset = await timed('generate', async () => {
-    const data = generateDataset({ seed: options.seed, scale: options.scale, withholding: monthlyWithholdingCentavos });
+    const data = generateDataset({
+      seed: options.seed,
+      scale: options.scale,
+      withholding: monthlyWithholdingCentavos,
+      ...(options.scoutHistory ? { scoutHistory: options.scoutHistory } : {}),
+    });
     await writeDataset(options.exportDir, data);
     return data;
   }, (data) => `${Object.values(data.manifest.rows).reduce((a, b) => a + b, 0).toLocaleString('en-US')} source records, seed ${options.seed}`);
