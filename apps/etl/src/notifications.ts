@@ -27,7 +27,7 @@ export function runNotifier(env: Readonly<Record<string, string | undefined>>, w
 }
 
 /** The expectations that failed in a run (any action), with their counts, from `<ops>.dq_results`. */
-export async function failingExpectations(warehouse: Warehouse, runId: string): Promise<RunDataQualityFailure[]> {
+async function failingExpectations(warehouse: Warehouse, runId: string): Promise<RunDataQualityFailure[]> {
   return (await readResults(warehouse, { runId }))
     .filter((r) => !r.success)
     .map((r) => ({

@@ -25,7 +25,6 @@ export function registerQueryCommand(program: Command, ctx: CliContext): void {
     });
 }
 
-/** A commander argument parser for a positive integer that names the option in its error. */
 /** A commander parser for `--port`: 1–65535. */
 export function parsePort(value: string): number {
   const port = parsePositiveInt('--port')(value);
@@ -33,6 +32,7 @@ export function parsePort(value: string): number {
   return port;
 }
 
+/** A commander argument parser for a positive integer that names the option in its error. */
 export function parsePositiveInt(option: string): (value: string) => number {
   return (value: string) => {
     if (!/^\d+$/.test(value) || Number(value) <= 0) {

@@ -3,6 +3,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { BundleError, loadBundle, runJob, type Bundle, type RunEvent, type RunJobOptions, type RunLogger, type RunSummary } from '@odoo-ce/bundle';
 import type { Warehouse } from '@odoo-ce/warehouse';
 import { formatTable } from '../format.js';
+import type { RunNotifier } from '../notifications.js';
 import { TaskListProgress } from '../progress.js';
 import { parsePositiveInt } from './query.js';
 
@@ -27,7 +28,7 @@ export interface RunCliDeps {
   /** Where to draw the job's task list (a terminal); absent → structured logs only. */
   readonly progressStream?: NodeJS.WriteStream;
   /** Job-event notifications (Mattermost, n8n) of one run: flushed before the warehouse closes; a failed delivery never fails the job. */
-  notifier?(warehouse: Warehouse, logger?: RunLogger): { onEvent(event: RunEvent): void; flush(): Promise<void> } | undefined;
+  notifier?(warehouse: Warehouse, logger?: RunLogger): RunNotifier | undefined;
 }
 
 interface RunOptions {
@@ -70,7 +71,7 @@ export function registerRunCommand(program: Command, deps: RunCliDeps): void {
       const stop = deps.signal ? undefined : cancelOnSignals();
       const signal = deps.signal ?? stop?.signal;
       let summary: RunSummary;
-      let notifier: ReturnType<NonNullable<RunCliDeps['notifier']>>;
+      let notifier: RunNotifier | undefined;
       // On a terminal the task list replaces the runner's info logs; warnings and errors still reach stderr.
       const progress = deps.progressStream && !opts.json ? new TaskListProgress([{ key: 'job', title: `Run job ${job} (${bundle.target})` }], { stream: deps.progressStream }) : undefined;
       try {
