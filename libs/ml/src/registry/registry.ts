@@ -46,7 +46,7 @@ export function registryTable(executor: QueryExecutor): string {
 /** Creates `platinum.models.registry` if missing (idempotent). */
 export async function ensureRegistry(executor: QueryExecutor): Promise<void> {
   const a = executor.adapter;
-  await executor.query(`CREATE SCHEMA IF NOT EXISTS ${a.quoteIdentifier(executor.layout.catalogs.platinum)}.models`);
+  await executor.query(a.createSchemaSql(executor.layout.catalogs.platinum, 'models'));
   const s = a.typeName('string');
   await executor.query(
     `CREATE TABLE IF NOT EXISTS ${registryTable(executor)} (name ${s}, version ${a.typeName('int')}, created_at ${a.typeName('timestamp')}, ` +

@@ -49,7 +49,7 @@ export async function scoreBatch(executor: QueryExecutor, options: { months?: nu
   const s = a.typeName('string');
   const d = a.typeName('double');
   const scoredAt = param.timestamp(new Date());
-  await executor.query(`CREATE SCHEMA IF NOT EXISTS ${a.quoteIdentifier(executor.layout.catalogs.platinum)}.predictions`);
+  await executor.query(a.createSchemaSql(executor.layout.catalogs.platinum, 'predictions'));
 
   const forecast = await loadModelVersion<ForecastArtifact>(executor, MODEL_NAMES.forecast);
   const forecastRows: ParameterValue[][] = [];
