@@ -12,6 +12,7 @@
 import { compiledQuery, DEFAULT_LAYOUT, openWarehouse, type Warehouse } from '@odoo-ce/warehouse';
 import { ExpectationConfig, expectationSuite, split, TIN_PATTERN, validate, type Action } from '@odoo-ce/data-quality';
 import { z } from 'zod';
+import { median } from './stats.js';
 
 /** Options of {@link runDqBenchmark}; the defaults are the documented run. */
 export interface DqBenchmarkOptions {
@@ -109,14 +110,9 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
   return (await measure(fn)).wall;
 }
 
-function mid(times: readonly number[]): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
-
 /** Medians of wall and CPU time. */
-function median(timings: readonly Timing[]): Timing {
-  return { wall: mid(timings.map((t) => t.wall)), cpu: mid(timings.map((t) => t.cpu)) };
+function medianTiming(timings: readonly Timing[]): Timing {
+  return { wall: median(timings.map((t) => t.wall)), cpu: median(timings.map((t) => t.cpu)) };
 }
 
 function suiteOf(rules: readonly Rule[]) {
@@ -177,10 +173,10 @@ export async function runDqBenchmark(options: DqBenchmarkOptions = {}): Promise<
         t.copy.push(await measure(() => warehouse.query(`CREATE OR REPLACE TABLE sandbox.bench.tx_copy AS SELECT * FROM ${TABLE}`)));
         await warehouse.query('DROP TABLE IF EXISTS sandbox.bench.tx_quarantine');
       }
-      const floor = median(t.floor);
-      const validated = median(t.validate);
-      const splitTime = median(t.split);
-      const copy = median(t.copy);
+      const floor = medianTiming(t.floor);
+      const validated = medianTiming(t.validate);
+      const splitTime = medianTiming(t.split);
+      const copy = medianTiming(t.copy);
       const perQuery = await time(async () => {
         for (const r of rules) await warehouse.query(`SELECT count(*) FROM ${TABLE} WHERE ${r.unexpected}`);
       });

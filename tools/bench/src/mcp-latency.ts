@@ -23,6 +23,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { loadConfig } from '@odoo-ce/common';
 import { openWarehouse, type Warehouse } from '@odoo-ce/warehouse';
+import { formatLoad } from './stats.js';
 
 const REPO = fileURLToPath(new URL('../../..', import.meta.url));
 const BIN = join(REPO, 'apps', 'databricks-mcp-server', 'bin', 'databricks-mcp-server.mjs');
@@ -163,7 +164,7 @@ export async function runMcpLatencyBenchmark(options: McpLatencyOptions = {}): P
       '',
       `\`tools/bench/src/mcp-latency.ts\` (\`npm run bench -- mcp-latency [--reps N]\`), run on ${new Date().toISOString().slice(0, 10)}.`,
       '',
-      `- **Machine:** ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' / ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(' / ')} after (shared machine: absolute times are noisy; paths are interleaved round by round).`,
+      `- **Machine:** ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, Node ${process.version}; load average ${formatLoad(loadBefore)} before, ${formatLoad(loadAfter)} after (shared machine: absolute times are noisy; paths are interleaved round by round).`,
       `- **Method:** \`${SQL}\` (12 rows) on a local DuckDB target; each path has 30 warm-up calls, then ${rounds} rounds × ${perRound} calls in rotating order (${rounds * perRound} per path), one call at a time, wall time per call from the client's side. The servers are the real \`databricks-mcp-server\` bin in child processes (gate with DuckDB's parser, grants from the policy, streaming with a row cap, one audit line per call on stderr); (a) is the same query through \`Warehouse.query\` in the benchmark's process on its own copy of the data.`,
       '',
       '| path | p50 | p95 | mean | overhead vs (a), p50 | time vs (a), p50 |',

@@ -11,6 +11,7 @@
 import { cpus } from 'node:os';
 import { backtest, detectAnomalies, expenseTokens, fitSeriesModels, forecastModel, relatedSeries, predictNaiveBayes, seasonalNaive, trainAnomalyModel, trainNaiveBayes, type ExpenseRecord, type MonthlyPoint, type SeriesModel } from '@odoo-ce/ml';
 import { generateDataset, Random, SCOUT_AGENCIES, SCOUT_CATEGORIES } from '@odoo-ce/sample-data';
+import { median } from './stats.js';
 
 export interface MlBenchmarkOptions {
   /** Expenses to classify and score (default 1,000,000). */
@@ -21,7 +22,6 @@ export interface MlBenchmarkOptions {
 
 const fmtMs = (ms: number) => (ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : ms >= 1 ? `${ms.toFixed(1)} ms` : `${(ms * 1000).toFixed(0)} µs`);
 const fmtRate = (rows: number, ms: number) => `${Math.round((rows / ms) * 1000).toLocaleString('en-US')} rows/s`;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 function timed<T>(fn: () => T): { ms: number; value: T } {
   const start = performance.now();

@@ -22,6 +22,7 @@ import { loadBundle, runJob } from '@odoo-ce/bundle';
 import { loadSuites, qualityGates } from '@odoo-ce/data-quality';
 import { moveLinesBronzeSql, scoutBronzeSql, scoutGroundTruthSql } from '@odoo-ce/sample-data';
 import { DEFAULT_LAYOUT, openWarehouse, type Warehouse } from '@odoo-ce/warehouse';
+import { formatLoad, median } from './stats.js';
 
 /** Options of {@link runPipelineBenchmark}; the defaults are the documented run. */
 export interface PipelineBenchmarkOptions {
@@ -163,7 +164,6 @@ function dirBytes(dir: string): number {
 
 const s = (x: number) => `${x.toFixed(1)} s`;
 const gb = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(2)} GB`;
-const mid = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
 /**
  * Runs the benchmark and returns a markdown section for docs/benchmarks.md.
@@ -220,8 +220,8 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions = {
     };
     await warehouse.close();
 
-    const x = { work: mid(results.platform.map((c) => c.work)), process: mid(results.platform.map((c) => c.process)), rss: Math.max(...results.platform.map((c) => c.maxRss)) };
-    const f = { work: mid(results.floor.map((c) => c.work)), process: mid(results.floor.map((c) => c.process)), rss: Math.max(...results.floor.map((c) => c.maxRss)) };
+    const x = { work: median(results.platform.map((c) => c.work)), process: median(results.platform.map((c) => c.process)), rss: Math.max(...results.platform.map((c) => c.maxRss)) };
+    const f = { work: median(results.floor.map((c) => c.work)), process: median(results.floor.map((c) => c.process)), rss: Math.max(...results.floor.map((c) => c.maxRss)) };
     const ratio = x.work / f.work;
     const expected = truth['expected_quarantine_rows'] ?? -1n;
     const same = checks.agency === 0n && checks.category === 0n && checks.trial === 0n;
@@ -236,7 +236,7 @@ export async function runPipelineBenchmark(options: PipelineBenchmarkOptions = {
         `bronze files ${gb(bronzeBytes)}.`,
       '',
       `- **Machine:** ${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, ${gb(totalmem())} RAM, Node ${process.version}, ${version} (${threads} threads); ` +
-        `load average ${loadBefore.map((l) => l.toFixed(2)).join(' / ')} before, ${loadAfter.map((l) => l.toFixed(2)).join(' / ')} after — shared machine, absolute times are noisy.`,
+        `load average ${formatLoad(loadBefore)} before, ${formatLoad(loadAfter)} after — shared machine, absolute times are noisy.`,
       `- **Method:** each side runs in its own child process on the same DuckDB files (one per catalog, on disk), ${reps} run(s) each, interleaved; ` +
         'the median is reported. "work" is measured inside the child from opening the warehouse to closing it; "process" adds Node + tsx start-up ' +
         'and module loading, measured by the parent. Peak RSS is the child\'s `process.resourceUsage().maxRSS`.',

@@ -18,6 +18,7 @@ import { runInNewContext } from 'node:vm';
 import { DEFAULT_LAYOUT, openWarehouse, type Warehouse } from '@odoo-ce/warehouse';
 import { startLocalEndpoint, type LocalEndpoint } from '@odoo-ce/warehouse/endpoint';
 import { startEndpointProcess } from './endpoint-process.js';
+import { formatLoad } from './stats.js';
 
 /** Options of {@link measureWarehouseFetch}; the defaults are the documented run. */
 export interface WarehouseFetchOptions {
@@ -151,7 +152,6 @@ function median(values: readonly number[]): number {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const perSecond = (rows: number, ms: number) => `${Math.round((rows / ms) * 1000).toLocaleString('en-US')}`;
-const load = (l: readonly number[]) => l.map((x) => x.toFixed(2)).join(' / ');
 
 /** The "Warehouse fetch" section of docs/benchmarks.md, starting with its `## ` heading. */
 export function renderWarehouseFetchSection(report: WarehouseFetchReport): string {
@@ -177,7 +177,7 @@ export function renderWarehouseFetchSection(report: WarehouseFetchReport): strin
     '',
     `\`tools/bench/src/warehouse-fetch.ts\` (\`npm run bench -- warehouse-fetch\`), run on ${report.date}.`,
     '',
-    `- **Machine:** ${report.machine}; load average (1/5/15 min) ${load(report.loadBefore)} before, ${load(report.loadAfter)} after — the machine is shared, so absolute times are noisy; the ratios are measured in the same run.`,
+    `- **Machine:** ${report.machine}; load average (1/5/15 min) ${formatLoad(report.loadBefore)} before, ${formatLoad(report.loadAfter)} after — the machine is shared, so absolute times are noisy; the ratios are measured in the same run.`,
     `- **Versions:** ${report.versions}.`,
     `- **Method:** \`Warehouse.query("${report.sql}")\` (a BIGINT and a DOUBLE column) returns ${report.rows.toLocaleString('en-US')} row objects in the canonical mapping; every run is checked to hold every row. ` +
       `Each path has one warm-up run, then ${report.repetitions} measured repetitions; each repetition runs every path once, in rotating order, ` +
