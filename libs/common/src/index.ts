@@ -24,6 +24,6 @@ export { PlatformError, errorMessage, isPlatformError } from './lib/errors.js';
 export { LAYERS, type CatalogLayout, type Layer } from './lib/layout.js';
 export { REDACTED_KEYS, createLogger, type CreateLoggerOptions, type Logger } from './lib/logger.js';
 export { MetricsCollector, type MetricPoint, type MetricsSink } from './lib/metrics.js';
-export { SeededRandom } from './lib/random.js';
+export { fnv1a, SeededRandom } from './lib/random.js';
 export { parseRetryAfter, retry, type RetryOptions } from './lib/retry.js';
 export { CliExit, reportCliFailure, waitForStopSignal } from './lib/cli.js';

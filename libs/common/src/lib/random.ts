@@ -65,13 +65,21 @@ export class SeededRandom {
    * adding draws in one part does not shift another part's data. Subclasses build their own child.
    */
   forkSeed(label: string): number {
-    let h = this.#state ^ 0x811c9dc5;
-    for (let i = 0; i < label.length; i++) h = Math.imul(h ^ label.charCodeAt(i), 0x01000193);
-    return h >>> 0;
+    return fnv1a(label, this.#state);
   }
 
   /** A child generator (see {@link forkSeed}). */
   fork(label: string): SeededRandom {
     return new SeededRandom(this.forkSeed(label));
   }
+}
+
+/**
+ * 32-bit FNV-1a of a string, its offset basis mixed with `seed`: stable ids → buckets and labels →
+ * seeds, independent of order (unsigned result).
+ */
+export function fnv1a(text: string, seed = 0): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }
