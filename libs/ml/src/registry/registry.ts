@@ -40,7 +40,7 @@ const NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
 /** The registry table (in the platinum catalog, schema `models`). */
 export function registryTable(executor: QueryExecutor): string {
-  return `${executor.adapter.quoteIdentifier(executor.layout.catalogs.platinum)}.models.registry`;
+  return executor.adapter.quoteQualified([executor.layout.catalogs.platinum, 'models', 'registry']);
 }
 
 /** Creates `platinum.models.registry` if missing (idempotent). */

@@ -8,7 +8,7 @@ import { readExpenses } from '../training/read.js';
 
 /** Where batch predictions go: the platinum catalog, schema `predictions`. */
 export function predictionTable(executor: QueryExecutor, table: 'bir_monthly_forecast' | 'expense_anomalies'): string {
-  return `${executor.adapter.quoteIdentifier(executor.layout.catalogs.platinum)}.predictions.${table}`;
+  return executor.adapter.quoteQualified([executor.layout.catalogs.platinum, 'predictions', table]);
 }
 
 export interface BatchScoreResult {
